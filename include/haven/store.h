@@ -47,6 +47,12 @@ HV_MUST_CHECK enum hv_err hv_store_exec(struct hv_store *st, const char *sql);
 HV_MUST_CHECK enum hv_err hv_store_stmt(struct hv_store *st, const char *sql,
                                         struct hv_stmt **out);
 
+/* Like hv_store_stmt, but cached under key (any stable address, e.g. an element of a static
+ * const array) for SQL text built at run time: sql is only read when key is not cached yet,
+ * and may then be NULL to ask "is it cached?" (HV_ERR_NOTFOUND when not). */
+HV_MUST_CHECK enum hv_err hv_store_stmt_keyed(struct hv_store *st, const void *key,
+                                              const char *sql, struct hv_stmt **out);
+
 /* Bind parameter idx (1-based). Text and blobs are copied by the backend. */
 HV_MUST_CHECK enum hv_err hv_stmt_bind_int(struct hv_stmt *s, int idx, int64_t v);
 HV_MUST_CHECK enum hv_err hv_stmt_bind_double(struct hv_stmt *s, int idx, double v);

@@ -47,8 +47,10 @@ CREATE TABLE location (
     country TEXT NOT NULL,
     name TEXT NOT NULL,
     parent_ref TEXT,
-    lat REAL,
-    lon REAL,
+    lat TEXT NOT NULL DEFAULT '',
+    lon TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
     audit_seq INTEGER NOT NULL
 );
@@ -91,6 +93,7 @@ CREATE TABLE person (
     audit_seq INTEGER NOT NULL
 );
 CREATE INDEX person_case ON person(case_id);
+CREATE UNIQUE INDEX person_one_principal ON person(case_id) WHERE relation = 'principal';
 
 -- Blind index of every normalised name token of a person (given, family, father's,
 -- grandfather's, native), for look-up by name without decrypting.
@@ -111,6 +114,8 @@ CREATE TABLE document (
     issuer TEXT NOT NULL DEFAULT '',
     issued_on TEXT NOT NULL DEFAULT '',
     expires_on TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
     audit_seq INTEGER NOT NULL
 );
@@ -130,6 +135,8 @@ CREATE TABLE employment (
     supervisor BLOB,             -- sealed (a person's name)
     verification TEXT NOT NULL,
     evidence TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
     audit_seq INTEGER NOT NULL
 );
@@ -143,6 +150,8 @@ CREATE TABLE contact (
     value BLOB,                  -- sealed
     value_bi INTEGER,            -- blind index of the normalised value
     note BLOB,                   -- sealed
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
     audit_seq INTEGER NOT NULL
 );

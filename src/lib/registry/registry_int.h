@@ -1,0 +1,65 @@
+/* registry_int.h - internals shared by the registry files: the record writer used by import
+ * and edit, the statement builders, and record loading.
+ * SPDX-License-Identifier: Apache-2.0 */
+#ifndef HV_REGISTRY_INT_H
+#define HV_REGISTRY_INT_H
+
+#include "haven/arena.h"
+#include "haven/registry.h"
+#include "haven/store.h"
+#include "haven/vault.h"
+
+enum hv__reg_outcome { HV__REG_CREATED, HV__REG_UPDATED, HV__REG_UNCHANGED };
+
+/* State of one writing transaction: ids handed out, the audit entry the rows will carry, and
+ * a running hash of every change (it becomes the audit entry's change hash). */
+struct hv__reg_writer {
+    struct hv_ctx *ctx;
+    int64_t next_id[HV_N_KINDS];
+    int64_t audit_seq; /* seq of the audit entry this transaction will append */
+    int64_t now;
+    struct hv_hash change;
+};
+
+/* Must be called inside the transaction. */
+HV_MUST_CHECK enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct hv_ctx *ctx);
+/* Finds rec's parent (by the parent-ref field) and sets rec->parent_id; HV_ERR_INVALID with
+ * "unknown case_ref ..." when it does not exist. */
+HV_MUST_CHECK enum hv_err hv__reg_resolve_parent(struct hv_ctx *ctx, struct hv_record *rec,
+                                                 struct hv_diag *diag);
+/* Creates or updates the record keyed by its ref (rec must be validated and its parent
+ * resolved); sets rec->id. */
+HV_MUST_CHECK enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a,
+                                         struct hv_record *rec, enum hv__reg_outcome *outcome,
+                                         struct hv_diag *diag);
+
+/* Rewrites a stored record as it is (re-sealing its fields under the current key). */
+HV_MUST_CHECK enum hv_err hv__reg_rewrite(struct hv__reg_writer *w, struct hv_arena *a,
+                                          struct hv_record *rec);
+
+/* Statement kinds for hv__reg_stmt. */
+enum hv__reg_sql {
+    HV__SQL_SELECT_REF,   /* id, row_mac by ref */
+    HV__SQL_INSERT,
+    HV__SQL_UPDATE,
+    HV__SQL_LOAD_ID,      /* full row by id */
+    HV__SQL_LOAD_REF,     /* full row by ref */
+    HV__SQL_EACH,         /* every row, id order */
+    HV__SQL_EACH_PARENT,  /* rows of one parent, id order */
+    HV__SQL_MAX_ID,
+    HV__SQL_COUNT,
+    HV__SQL_N
+};
+HV_MUST_CHECK enum hv_err hv__reg_stmt(struct hv_store *st, const struct hv_kind_def *k,
+                                       enum hv__reg_sql which, struct hv_stmt **out);
+/* Reads the current row of a LOAD/EACH statement into rec, unsealing into a. */
+HV_MUST_CHECK enum hv_err hv__reg_row(struct hv_ctx *ctx, struct hv_arena *a,
+                                      const struct hv_kind_def *k, struct hv_stmt *s,
+                                      struct hv_record *rec);
+/* Next audit sequence number (the one the next append will get). */
+HV_MUST_CHECK enum hv_err hv__reg_next_audit_seq(struct hv_ctx *ctx, int64_t *out);
+
+/* Keeps letters and digits, upper-cased: "1400-0101 12345" and "14000101 12345" agree. */
+size_t hv__reg_blind_key(struct hv_str v, char *out, size_t cap);
+
+#endif
