@@ -56,7 +56,8 @@ static enum hv_err value_text(struct walk *w, const struct hv_field_def *f, json
             return fail(w, path, "contains a NUL character");
         return HV_OK;
     }
-    if (json_is_integer(v) && (f->type == HV_FT_INT || f->type == HV_FT_REAL)) {
+    if (json_is_integer(v) &&
+        (f->type == HV_FT_INT || f->type == HV_FT_REAL || f->type == HV_FT_PDATE)) {
         snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v) && f->type == HV_FT_REAL) {
         snprintf(tmp, sizeof(tmp), "%.17g", json_real_value(v));
@@ -140,10 +141,12 @@ static enum hv_err walk_object(struct walk *w, json_t *obj, const struct hv_kind
     }
     if (k->parent_field >= 0)
         rec.values[k->parent_field] = parent_ref;
-    struct hv_str ref = rec.values[0];
-    char *ref_copy = hv_str_dupz(&w->arena, ref);
-    if (ref_copy == NULL)
-        return HV_ERR_LIMIT;
+    /* Children reset the scratch arena: keep this record's ref on the stack. */
+    char ref_copy[128];
+    if (rec.values[0].len >= sizeof(ref_copy))
+        return fail(w, path, "ref is too long");
+    memcpy(ref_copy, rec.values[0].ptr, rec.values[0].len);
+    ref_copy[rec.values[0].len] = '\0';
     char *raw = json_dumps(obj, JSON_COMPACT);
     struct hv_diag local;
     hv_diag_clear(&local);

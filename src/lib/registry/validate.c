@@ -123,7 +123,8 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
         hv_diag_set(d, f->name, "is not valid UTF-8");
         return HV_ERR_INVALID;
     }
-    if (v.len > f->max_len) {
+    bool free_form = f->type == HV_FT_TEXT || f->type == HV_FT_REF || f->type == HV_FT_LIST;
+    if (v.len > f->max_len && (free_form || v.len > 64)) {
         hv_diag_set(d, f->name, "is %zu bytes long; the limit is %u", v.len,
                     (unsigned)f->max_len);
         return HV_ERR_INVALID;

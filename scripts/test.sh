@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Every test: unit, end-to-end (CLI), fuzz-corpus replays; once in a normal build with
+# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+jobs=$(nproc)
+scripts/checksrc.sh
+status=0
+for flavour in release asan; do
+  dir=build/test-$flavour
+  opts=(-DHV_WERROR=ON)
+  if [ "$flavour" = asan ]; then
+    opts+=(-DHV_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug)
+  else
+    opts+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  fi
+  echo "== $flavour build"
+  cmake -S . -B "$dir" "${opts[@]}" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  echo "== $flavour tests"
+  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$dir" -j"$jobs" --output-on-failure || status=1
+done
+exit $status
