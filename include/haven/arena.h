@@ -26,7 +26,7 @@ void *hv_arena_alloc(struct hv_arena *a, size_t size);
 /* n * size with an overflow check; NULL on overflow or limit. */
 void *hv_arena_alloc_array(struct hv_arena *a, size_t n, size_t size);
 bool hv_arena_failed(const struct hv_arena *a);
-/* Runs fn(ctx) when the arena is finished or reset (after any earlier-registered ones). */
+/* Runs fn(ctx) when the arena is finished or reset, before any earlier-registered ones. */
 void hv_arena_defer(struct hv_arena *a, void (*fn)(void *), void *ctx);
 
 #endif

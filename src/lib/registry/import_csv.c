@@ -133,9 +133,25 @@ enum hv_err hv__import_csv(struct hv__import *im, const char *path, const struct
     uint64_t n_rec = 0;
     for (;;) {
         bool eof = false;
-        err = hv_csv_next(&r, &eof, diag);
+        struct hv_diag csv_diag;
+        hv_diag_clear(&csv_diag);
+        err = hv_csv_next(&r, &eof, &csv_diag);
+        if (err == HV_ERR_INVALID && im->rejects != NULL) {
+            /* The reader resumes at the next line: refuse this one and go on. */
+            fprintf(im->rejects, "%s,%llu,,", path, (unsigned long long)csv_diag.line);
+            struct hv_buf tmp;
+            hv_buf_init(&tmp, 0);
+            if (hv_csv_write_field(&tmp, hv_str_c(csv_diag.msg)) == HV_OK)
+                fprintf(im->rejects, "%s,\n", hv_buf_cstr(&tmp));
+            hv_buf_finish(&tmp);
+            im->counts->rejected[k->id]++;
+            im->n_rejected++;
+            continue;
+        }
         if (err != HV_OK) {
-            hv_diag_at(diag, path, diag ? diag->line : 0);
+            if (diag != NULL)
+                *diag = csv_diag;
+            hv_diag_at(diag, path, csv_diag.line);
             break;
         }
         if (eof)
