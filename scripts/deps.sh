@@ -3,7 +3,7 @@
 # Installs the Debian packages Haven needs to build and test, when any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev)
+      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -87,6 +87,8 @@ CREATE TABLE person (
     nationality TEXT NOT NULL DEFAULT '',
     languages TEXT NOT NULL DEFAULT '',
     needs TEXT NOT NULL DEFAULT '',
+    name_bis BLOB,               -- this person's name-index entries (int64 LE each), so an
+                                 -- update can remove them without an index on person_id
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
@@ -96,13 +98,13 @@ CREATE INDEX person_case ON person(case_id);
 CREATE UNIQUE INDEX person_one_principal ON person(case_id) WHERE relation = 'principal';
 
 -- Blind index of every normalised name token of a person (given, family, father's,
--- grandfather's, native), for look-up by name without decrypting.
+-- grandfather's, native), for look-up by name without decrypting. Bulk imports insert it
+-- sorted; person.name_bis lists each person's entries for updates.
 CREATE TABLE person_name_bi (
     bi INTEGER NOT NULL,
     person_id INTEGER NOT NULL REFERENCES person(id),
     PRIMARY KEY (bi, person_id)
 ) WITHOUT ROWID;
-CREATE INDEX person_name_bi_person ON person_name_bi(person_id);
 
 CREATE TABLE document (
     id INTEGER PRIMARY KEY,

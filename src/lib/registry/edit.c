@@ -4,6 +4,7 @@
 #include "haven/registry.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "haven/audit.h"
 #include "registry/registry_int.h"
@@ -32,6 +33,7 @@ enum hv_err hv_record_edit(struct hv_ctx *ctx, const struct hv_kind_def *k, stru
         hv_diag_set(diag, "ref", "no %s has ref \"%.*s\"", k->name,
                     (int)(ref.len > 64 ? 64 : ref.len), ref.ptr);
     struct hv__reg_writer w;
+    memset(&w, 0, sizeof(w));
     if (err == HV_OK)
         err = hv__reg_writer_init(&w, ctx);
     if (err == HV_OK) {
@@ -39,10 +41,10 @@ enum hv_err hv_record_edit(struct hv_ctx *ctx, const struct hv_kind_def *k, stru
         err = hv_record_validate(&a, &rec, diag);
     }
     if (err == HV_OK)
-        err = hv__reg_resolve_parent(ctx, &rec, diag);
+        err = hv__reg_resolve_parent(&w, &rec, diag);
     enum hv__reg_outcome outcome = HV__REG_UNCHANGED;
     if (err == HV_OK)
-        err = hv__reg_upsert(&w, &a, &rec, &outcome, diag);
+        err = hv__reg_upsert(&w, &a, &rec, &outcome, NULL, 0, diag);
     if (err == HV_OK && outcome != HV__REG_UNCHANGED) {
         char action[48], detail[160];
         uint8_t change[32];
@@ -52,6 +54,10 @@ enum hv_err hv_record_edit(struct hv_ctx *ctx, const struct hv_kind_def *k, stru
         int64_t seq = 0;
         err = hv_audit_append(ctx, action, k->name, rec.id, detail, change, &seq);
     }
+    if (err == HV_OK)
+        err = hv__reg_writer_finish(&w);
+    else
+        hv__reg_writer_discard(&w);
     if (err == HV_OK)
         err = hv_store_commit(ctx->store);
     else

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "haven/audit.h"
+#include "haven/clock.h"
 #include "haven/csv.h"
 #include "haven/log.h"
 #include "registry/import_int.h"
@@ -59,82 +60,14 @@ static void reject_write(struct hv__import *im, const char *file, uint64_t line,
     hv_buf_finish(&b);
 }
 
-static uint64_t ref_key(enum hv_kind_id kind, struct hv_str ref)
-{
-    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)kind;
-    for (size_t i = 0; i < ref.len; i++) {
-        h ^= (unsigned char)ref.ptr[i];
-        h *= 0x100000001b3ull;
-    }
-    return h ? h : 1; /* 0 marks an empty slot */
-}
-
-static void seen_grow(struct hv__import *im)
-{
-    size_t cap = im->seen_cap ? im->seen_cap * 2 : 4096;
-    uint64_t *keys = hv_xcalloc(cap, sizeof(*keys));
-    uint64_t *lines = hv_xcalloc(cap, sizeof(*lines));
-    const char **files = hv_xcalloc(cap, sizeof(*files));
-    for (size_t i = 0; i < im->seen_cap; i++) {
-        if (im->seen_keys[i] == 0)
-            continue;
-        size_t j = (size_t)im->seen_keys[i] & (cap - 1);
-        while (keys[j] != 0)
-            j = (j + 1) & (cap - 1);
-        keys[j] = im->seen_keys[i];
-        lines[j] = im->seen_lines[i];
-        files[j] = im->seen_files[i];
-    }
-    free(im->seen_keys);
-    free(im->seen_lines);
-    free(im->seen_files);
-    im->seen_keys = keys;
-    im->seen_lines = lines;
-    im->seen_files = files;
-    im->seen_cap = cap;
-}
-
-/* Records file:line for the ref; false (with where it was first seen) when already there. */
-static bool seen_add(struct hv__import *im, uint64_t key, const char *file, uint64_t line,
-                     const char **first_file, uint64_t *first_line)
-{
-    if ((im->seen_n + 1) * 2 > im->seen_cap)
-        seen_grow(im);
-    size_t j = (size_t)key & (im->seen_cap - 1);
-    while (im->seen_keys[j] != 0) {
-        if (im->seen_keys[j] == key) {
-            *first_file = im->seen_files[j];
-            *first_line = im->seen_lines[j];
-            return false;
-        }
-        j = (j + 1) & (im->seen_cap - 1);
-    }
-    im->seen_keys[j] = key;
-    im->seen_lines[j] = line;
-    im->seen_files[j] = file;
-    im->seen_n++;
-    return true;
-}
-
 enum hv_err hv__import_record(struct hv__import *im, struct hv_record *rec, const char *file,
                               uint64_t line, struct hv_str raw, struct hv_diag *diag)
 {
     struct hv_diag local;
     hv_diag_clear(&local);
     enum hv_err err = hv_record_validate(&im->rec_arena, rec, &local);
-    if (err == HV_OK) {
-        const char *first_file = NULL;
-        uint64_t first_line = 0;
-        if (!seen_add(im, ref_key(rec->kind->id, rec->values[0]), file, line, &first_file,
-                      &first_line)) {
-            hv_diag_set(&local, "ref", "\"%.*s\" appears twice in this import (first at %s:%llu)",
-                        (int)rec->values[0].len, rec->values[0].ptr, first_file,
-                        (unsigned long long)first_line);
-            err = HV_ERR_INVALID;
-        }
-    }
     if (err == HV_OK)
-        err = hv__reg_resolve_parent(im->ctx, rec, &local);
+        err = hv__reg_resolve_parent(&im->writer, rec, &local);
     enum hv__reg_outcome outcome = HV__REG_UNCHANGED;
     bool savepoint = false;
     if (err == HV_OK && im->rejects != NULL) {
@@ -142,8 +75,11 @@ enum hv_err hv__import_record(struct hv__import *im, struct hv_record *rec, cons
         err = hv_store_exec(im->ctx->store, "SAVEPOINT import_row");
         savepoint = err == HV_OK;
     }
+    size_t names_before = im->writer.n_names;
     if (err == HV_OK)
-        err = hv__reg_upsert(&im->writer, &im->rec_arena, rec, &outcome, &local);
+        err = hv__reg_upsert(&im->writer, &im->rec_arena, rec, &outcome, file, line, &local);
+    if (err != HV_OK)
+        im->writer.n_names = names_before; /* the row's index entries go with it */
     if (savepoint) {
         if (err == HV_OK) {
             err = hv_store_exec(im->ctx->store, "RELEASE import_row");
@@ -404,14 +340,22 @@ enum hv_err hv_registry_import(struct hv_ctx *ctx, const char *const *paths, siz
         fputs("file,line,field,reason,record\n", im.rejects);
     }
     /* The master key source is needed again only for sealed inputs. */
+    double t_start = hv_monotonic();
     err = hv_store_begin(ctx->store);
     if (err != HV_OK)
         goto out;
     err = hv__reg_writer_init(&im.writer, ctx);
+    im.writer.defer_names = true;
     for (size_t i = 0; i < n_ins && err == HV_OK; i++) {
         err = run_input(&im, &ins[i], opt->key_source, diag);
         im.bytes_done += ins[i].size;
     }
+    double t_rows = hv_monotonic();
+    if (err == HV_OK)
+        err = hv__reg_writer_finish(&im.writer);
+    else
+        hv__reg_writer_discard(&im.writer);
+    double t_index = hv_monotonic();
     if (err == HV_OK) {
         uint8_t change[32];
         char detail[160];
@@ -430,6 +374,8 @@ enum hv_err hv_registry_import(struct hv_ctx *ctx, const char *const *paths, siz
     } else {
         hv_store_rollback(ctx->store);
     }
+    hv_log(ctx->log, HV_LOG_DEBUG, "import: rows %.3f s, name index %.3f s, commit %.3f s",
+           t_rows - t_start, t_index - t_rows, hv_monotonic() - t_index);
     if (err == HV_OK)
         hv_progress_report(&ctx->progress, "import", im.bytes_total, im.bytes_total);
 out:
@@ -438,9 +384,6 @@ out:
         err = HV_ERR_IO;
     }
     hv_arena_finish(&im.rec_arena);
-    free(im.seen_keys);
-    free(im.seen_lines);
-    free(im.seen_files);
     free(ins);
     return err;
 }

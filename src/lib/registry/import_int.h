@@ -16,12 +16,6 @@ struct hv__import {
     FILE *rejects;               /* open when opt->reject_file is set */
     uint64_t n_rejected;
     uint64_t bytes_done, bytes_total; /* progress over all inputs */
-    /* Refs met so far in this import (64-bit hash of kind and ref -> where), to refuse a
-     * ref that appears twice instead of letting the second row silently win. */
-    uint64_t *seen_keys;
-    uint64_t *seen_lines;
-    const char **seen_files;
-    size_t seen_cap, seen_n;
 };
 
 /* Validates, resolves and stores one record read from file:line. raw (may be empty) is the

@@ -1,7 +1,8 @@
 /* record_sql.c - builds each kind's SQL from its field table once per store (statements are
  * cached under a static key), so the column lists cannot drift from the field tables.
  * Column order everywhere: the fields in table order (the parent ref as its id column),
- * then created_at, updated_at, row_mac, audit_seq, then one *_bi column per blind field.
+ * then created_at, updated_at, row_mac, audit_seq, then one *_bi column per blind field, then
+ * name_bis for kinds with name parts.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "haven/registry.h"
 
@@ -12,6 +13,15 @@
 
 /* Only the addresses matter: one cache key per kind and statement. */
 static const char stmt_keys[HV_N_KINDS][HV__SQL_N];
+
+static bool has_names(const struct hv_kind_def *k)
+{
+    for (size_t i = 0; i < k->n_fields; i++) {
+        if (k->fields[i].name_part)
+            return true;
+    }
+    return false;
+}
 
 static const char *column(const struct hv_kind_def *k, size_t i)
 {
@@ -41,7 +51,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
     enum hv_err err = HV_OK;
     switch (which) {
     case HV__SQL_SELECT_REF:
-        return hv_buf_appendf(b, "SELECT id, row_mac FROM %s WHERE ref = ?1", k->table);
+        return hv_buf_appendf(b, "SELECT id, row_mac%s FROM %s WHERE ref = ?1",
+                              has_names(k) ? ", name_bis" : "", k->table);
     case HV__SQL_MAX_ID:
         return hv_buf_appendf(b, "SELECT coalesce(max(id), 0) FROM %s", k->table);
     case HV__SQL_COUNT:
@@ -56,6 +67,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
             if (k->fields[i].blind)
                 err = hv_buf_appendf(b, ", %s_bi", k->fields[i].name);
         }
+        if (err == HV_OK && has_names(k))
+            err = hv_buf_appendz(b, ", name_bis");
         if (err == HV_OK)
             err = hv_buf_appendz(b, ") VALUES (?1");
         size_t p = 2;
@@ -65,6 +78,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
             if (k->fields[i].blind)
                 err = hv_buf_appendf(b, ", ?%zu", p++);
         }
+        if (err == HV_OK && has_names(k))
+            err = hv_buf_appendf(b, ", ?%zu", p++);
         if (err == HV_OK)
             err = hv_buf_putc(b, ')');
         return err;
@@ -81,6 +96,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
             if (k->fields[i].blind)
                 err = hv_buf_appendf(b, ", %s_bi = ?%zu", k->fields[i].name, p++);
         }
+        if (err == HV_OK && has_names(k))
+            err = hv_buf_appendf(b, ", name_bis = ?%zu", p++);
         if (err == HV_OK)
             err = hv_buf_appendz(b, " WHERE id = ?1");
         return err;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "haven/registry.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "haven/buf.h"
@@ -24,6 +25,7 @@ enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct hv_ctx *ctx)
     w->ctx = ctx;
     w->now = hv_clock_now(&ctx->clock);
     hv_hash_init(&w->change);
+    hv_buf_init(&w->scratch, 1u << 20);
     for (int i = 0; i < HV_N_KINDS; i++) {
         struct hv_stmt *s = NULL;
         enum hv_err err = hv__reg_stmt(ctx->store, hv_kind(i), HV__SQL_MAX_ID, &s);
@@ -32,13 +34,55 @@ enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct hv_ctx *ctx)
             err = hv_stmt_step(s, &row);
         if (err != HV_OK)
             return err;
-        w->next_id[i] = (row ? hv_stmt_col_int(s, 0) : 0) + 1;
+        int64_t max_id = row ? hv_stmt_col_int(s, 0) : 0;
+        w->next_id[i] = max_id + 1;
+        w->was_empty[i] = max_id == 0;
     }
     return hv__reg_next_audit_seq(ctx, &w->audit_seq);
 }
 
+void hv__reg_writer_discard(struct hv__reg_writer *w)
+{
+    hv__ref_map_finish(&w->refs);
+    free(w->names);
+    w->names = NULL;
+    w->n_names = w->cap_names = 0;
+    hv_buf_finish(&w->scratch);
+}
+
+static int pair_order(const void *a, const void *b)
+{
+    const struct hv__name_pair *x = a, *y = b;
+    if (x->bi != y->bi)
+        return x->bi < y->bi ? -1 : 1;
+    return (x->person_id > y->person_id) - (x->person_id < y->person_id);
+}
+
+enum hv_err hv__reg_writer_finish(struct hv__reg_writer *w)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO person_name_bi (bi, person_id) VALUES (?1, ?2)";
+    enum hv_err err = HV_OK;
+    if (w->n_names > 0) {
+        qsort(w->names, w->n_names, sizeof(*w->names), pair_order);
+        for (size_t i = 0; i < w->n_names && err == HV_OK; i++) {
+            struct hv_stmt *s = NULL;
+            err = hv_store_stmt(w->ctx->store, sql, &s);
+            if (err == HV_OK)
+                err = hv_stmt_bind_int(s, 1, w->names[i].bi);
+            if (err == HV_OK)
+                err = hv_stmt_bind_int(s, 2, w->names[i].person_id);
+            if (err == HV_OK)
+                err = hv_stmt_run(s);
+        }
+    }
+    hv__reg_writer_discard(w);
+    return err;
+}
+
 static enum hv_err lookup_ref(struct hv_store *st, const struct hv_kind_def *k, struct hv_str ref,
-                              int64_t *id, uint8_t mac[32])
+                              int64_t *id, uint8_t mac[32], struct hv_arena *a,
+                              struct hv_str *old_bis)
 {
     struct hv_stmt *s = NULL;
     enum hv_err err = hv__reg_stmt(st, k, HV__SQL_SELECT_REF, &s);
@@ -60,10 +104,21 @@ static enum hv_err lookup_ref(struct hv_store *st, const struct hv_kind_def *k, 
         if (m.len == 32)
             memcpy(mac, m.ptr, 32);
     }
+    if (old_bis != NULL) {
+        struct hv_str b = hv_stmt_col_blob(s, 2);
+        *old_bis = HV_STR_NULL;
+        if (b.len > 0) {
+            char *copy = hv_arena_alloc(a, b.len);
+            if (copy == NULL)
+                return HV_ERR_LIMIT;
+            memcpy(copy, b.ptr, b.len);
+            *old_bis = (struct hv_str){ copy, b.len };
+        }
+    }
     return HV_OK;
 }
 
-enum hv_err hv__reg_resolve_parent(struct hv_ctx *ctx, struct hv_record *rec,
+enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struct hv_record *rec,
                                    struct hv_diag *diag)
 {
     const struct hv_kind_def *k = rec->kind;
@@ -73,7 +128,11 @@ enum hv_err hv__reg_resolve_parent(struct hv_ctx *ctx, struct hv_record *rec,
     }
     struct hv_str ref = rec->values[k->parent_field];
     int64_t id = 0;
-    enum hv_err err = lookup_ref(ctx->store, hv_kind(k->parent), ref, &id, NULL);
+    if (hv__ref_map_get(&w->refs, hv__ref_key(k->parent, ref), &id, NULL, NULL)) {
+        rec->parent_id = id;
+        return HV_OK;
+    }
+    enum hv_err err = lookup_ref(w->ctx->store, hv_kind(k->parent), ref, &id, NULL, NULL, NULL);
     if (err != HV_OK)
         return err;
     if (id == 0) {
@@ -101,60 +160,82 @@ static void record_mac(const struct hv_vault *v, const struct hv_record *rec, ui
     hv_vault_mac(v, scratch->ptr, scratch->len, out);
 }
 
-/* Splits a name into tokens on spaces and punctuation and indexes each normalised token. */
-static enum hv_err index_name_tokens(struct hv_ctx *ctx, int64_t person_id, struct hv_str name)
+#define MAX_NAME_BIS 64
+
+/* The blind index of every normalised token of every name part of rec (at most
+ * MAX_NAME_BIS), split on spaces and punctuation. */
+static size_t name_bis(const struct hv_vault *v, const struct hv_record *rec, int64_t *out)
 {
-    static const char sql[] =
-        "INSERT OR IGNORE INTO person_name_bi (bi, person_id) VALUES (?1, ?2)";
-    size_t start = 0;
-    for (size_t i = 0; i <= name.len; i++) {
-        char c = i < name.len ? name.ptr[i] : ' ';
-        if (!(c == ' ' || c == '-' || c == ',' || c == '.' || c == '\t' || c == '(' ||
-              c == ')' || c == '/'))
+    size_t n_out = 0;
+    for (size_t f = 0; f < rec->kind->n_fields; f++) {
+        struct hv_str name = rec->values[f];
+        if (!rec->kind->fields[f].name_part || name.len == 0)
             continue;
-        if (i > start) {
-            char key[256];
-            size_t n = hv_registry_name_key((struct hv_str){ name.ptr + start, i - start }, key,
-                                            sizeof(key));
-            if (n > 0) {
-                struct hv_stmt *s = NULL;
-                enum hv_err err = hv_store_stmt(ctx->store, sql, &s);
-                if (err == HV_OK)
-                    err = hv_stmt_bind_int(s, 1, hv_vault_blind(ctx->vault, "name", key, n));
-                if (err == HV_OK)
-                    err = hv_stmt_bind_int(s, 2, person_id);
-                if (err == HV_OK)
-                    err = hv_stmt_run(s);
-                if (err != HV_OK)
-                    return err;
+        size_t start = 0;
+        for (size_t i = 0; i <= name.len && n_out < MAX_NAME_BIS; i++) {
+            char c = i < name.len ? name.ptr[i] : ' ';
+            if (!(c == ' ' || c == '-' || c == ',' || c == '.' || c == '\t' || c == '(' ||
+                  c == ')' || c == '/'))
+                continue;
+            if (i > start) {
+                char key[256];
+                size_t kn = hv_registry_name_key((struct hv_str){ name.ptr + start, i - start },
+                                                 key, sizeof(key));
+                if (kn > 0)
+                    out[n_out++] = hv_vault_blind(v, "name", key, kn);
             }
+            start = i + 1;
         }
-        start = i + 1;
     }
-    return HV_OK;
+    return n_out;
 }
 
-static enum hv_err reindex_person(struct hv_ctx *ctx, const struct hv_record *rec, bool fresh)
+static enum hv_err name_index_op(struct hv_ctx *ctx, const char *sql, int64_t bi, int64_t id)
 {
-    static const char del_sql[] = "DELETE FROM person_name_bi WHERE person_id = ?1";
+    struct hv_stmt *s = NULL;
+    enum hv_err err = hv_store_stmt(ctx->store, sql, &s);
+    if (err == HV_OK)
+        err = hv_stmt_bind_int(s, 1, bi);
+    if (err == HV_OK)
+        err = hv_stmt_bind_int(s, 2, id);
+    if (err == HV_OK)
+        err = hv_stmt_run(s);
+    return err;
+}
+
+static const char name_insert_sql[] =
+    "INSERT OR IGNORE INTO person_name_bi (bi, person_id) VALUES (?1, ?2)";
+static const char name_delete_sql[] = "DELETE FROM person_name_bi WHERE bi = ?1 AND person_id = ?2";
+
+/* Replaces a person's name-index entries: the old ones (from its name_bis) go, the new ones
+ * come, now or, in bulk mode, sorted at finish. */
+static enum hv_err reindex_person(struct hv__reg_writer *w, int64_t person_id,
+                                  struct hv_str old_bis, const int64_t *bis, size_t n_bis)
+{
     enum hv_err err = HV_OK;
-    if (!fresh) {
-        struct hv_stmt *s = NULL;
-        err = hv_store_stmt(ctx->store, del_sql, &s);
-        if (err == HV_OK)
-            err = hv_stmt_bind_int(s, 1, rec->id);
-        if (err == HV_OK)
-            err = hv_stmt_run(s);
+    for (size_t i = 0; i + 8 <= old_bis.len && err == HV_OK; i += 8) {
+        uint64_t bi = 0;
+        for (int b = 0; b < 8; b++)
+            bi |= (uint64_t)(unsigned char)old_bis.ptr[i + (size_t)b] << (8 * b);
+        err = name_index_op(w->ctx, name_delete_sql, (int64_t)bi, person_id);
     }
-    for (size_t i = 0; i < rec->kind->n_fields && err == HV_OK; i++) {
-        if (rec->kind->fields[i].name_part && rec->values[i].len > 0)
-            err = index_name_tokens(ctx, rec->id, rec->values[i]);
+    for (size_t i = 0; i < n_bis && err == HV_OK; i++) {
+        if (w->defer_names) {
+            if (w->n_names == w->cap_names) {
+                w->cap_names = w->cap_names ? w->cap_names * 2 : 65536;
+                w->names = hv_xrealloc(w->names, w->cap_names * sizeof(*w->names));
+            }
+            w->names[w->n_names++] = (struct hv__name_pair){ bis[i], person_id };
+        } else {
+            err = name_index_op(w->ctx, name_insert_sql, bis[i], person_id);
+        }
     }
     return err;
 }
 
 static enum hv_err bind_record(struct hv__reg_writer *w, struct hv_arena *a, struct hv_stmt *s,
-                               const struct hv_record *rec, const uint8_t mac[32])
+                               const struct hv_record *rec, const uint8_t mac[32],
+                               const int64_t *bis, size_t n_bis)
 {
     const struct hv_kind_def *k = rec->kind;
     const struct hv_vault *v = w->ctx->vault;
@@ -198,11 +279,20 @@ static enum hv_err bind_record(struct hv__reg_writer *w, struct hv_arena *a, str
         err = hv_stmt_bind_blob(s, (int)n + 4, mac, 32);
     if (err == HV_OK)
         err = hv_stmt_bind_int(s, (int)n + 5, w->audit_seq);
+    if (err == HV_OK && bis != NULL) {
+        uint8_t packed[MAX_NAME_BIS * 8];
+        for (size_t i = 0; i < n_bis; i++) {
+            for (int b = 0; b < 8; b++)
+                packed[i * 8 + (size_t)b] = (uint8_t)((uint64_t)bis[i] >> (8 * b));
+        }
+        err = hv_stmt_bind_blob(s, (int)bi_param, packed, n_bis * 8);
+    }
     return err;
 }
 
 enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct hv_record *rec,
-                           enum hv__reg_outcome *outcome, struct hv_diag *diag)
+                           enum hv__reg_outcome *outcome, const char *file, uint64_t line,
+                           struct hv_diag *diag)
 {
     struct hv_ctx *ctx = w->ctx;
     const struct hv_kind_def *k = rec->kind;
@@ -210,36 +300,53 @@ enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct 
         hv_diag_set(diag, "key", "no key was given: the registry cannot be written");
         return HV_ERR_CRYPTO;
     }
+    uint64_t key = hv__ref_key(k->id, rec->values[0]);
+    const char *first_file = NULL;
+    uint64_t first_line = 0;
+    if (hv__ref_map_get(&w->refs, key, NULL, &first_file, &first_line)) {
+        hv_diag_set(diag, "ref", "\"%.*s\" appears twice in this import (first at %s:%llu)",
+                    (int)rec->values[0].len, rec->values[0].ptr, first_file ? first_file : "?",
+                    (unsigned long long)first_line);
+        return HV_ERR_INVALID;
+    }
     uint8_t old_mac[32], mac[32];
     int64_t id = 0;
-    enum hv_err err = lookup_ref(ctx->store, k, rec->values[0], &id, old_mac);
+    enum hv_err err = HV_OK;
+    bool named = k->id == HV_KIND_PERSON;
+    struct hv_str old_bis = HV_STR_NULL;
+    /* A table that was empty when the transaction began holds only this transaction's rows,
+     * and those are all in the map: no need to ask the database. */
+    if (!w->was_empty[k->id])
+        err = lookup_ref(ctx->store, k, rec->values[0], &id, old_mac, a,
+                         named ? &old_bis : NULL);
     if (err != HV_OK)
         return err;
-    struct hv_buf scratch;
-    hv_buf_init(&scratch, 1u << 20);
-    record_mac(ctx->vault, rec, mac, &scratch);
-    hv_buf_finish(&scratch);
+    record_mac(ctx->vault, rec, mac, &w->scratch);
     if (id != 0 && memcmp(mac, old_mac, 32) == 0) {
         rec->id = id;
+        hv__ref_map_put(&w->refs, key, id, file, line);
         *outcome = HV__REG_UNCHANGED;
         return HV_OK;
     }
     bool fresh = id == 0;
     rec->id = fresh ? w->next_id[k->id]++ : id;
     struct hv_stmt *s = NULL;
+    int64_t bis[MAX_NAME_BIS];
+    size_t n_bis = named ? name_bis(ctx->vault, rec, bis) : 0;
     err = hv__reg_stmt(ctx->store, k, fresh ? HV__SQL_INSERT : HV__SQL_UPDATE, &s);
     if (err == HV_OK)
-        err = bind_record(w, a, s, rec, mac);
+        err = bind_record(w, a, s, rec, mac, named ? bis : NULL, n_bis);
     if (err == HV_OK)
         err = hv_stmt_run(s);
     if (err == HV_ERR_CONFLICT && k->id == HV_KIND_PERSON) {
         hv_diag_set(diag, "relation", "the case already has a principal applicant");
         return HV_ERR_INVALID;
     }
-    if (err == HV_OK && k->id == HV_KIND_PERSON)
-        err = reindex_person(ctx, rec, fresh);
+    if (err == HV_OK && named)
+        err = reindex_person(w, rec->id, old_bis, bis, n_bis);
     if (err != HV_OK)
         return err;
+    hv__ref_map_put(&w->refs, key, rec->id, file, line);
     uint8_t tag[9];
     tag[0] = (uint8_t)k->id;
     for (int i = 0; i < 8; i++)
@@ -253,14 +360,14 @@ enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct 
 enum hv_err hv__reg_rewrite(struct hv__reg_writer *w, struct hv_arena *a, struct hv_record *rec)
 {
     uint8_t mac[32];
-    struct hv_buf scratch;
-    hv_buf_init(&scratch, 1u << 20);
-    record_mac(w->ctx->vault, rec, mac, &scratch);
-    hv_buf_finish(&scratch);
+    record_mac(w->ctx->vault, rec, mac, &w->scratch);
+    bool named = rec->kind->id == HV_KIND_PERSON;
+    int64_t bis[MAX_NAME_BIS];
+    size_t n_bis = named ? name_bis(w->ctx->vault, rec, bis) : 0;
     struct hv_stmt *s = NULL;
     enum hv_err err = hv__reg_stmt(w->ctx->store, rec->kind, HV__SQL_UPDATE, &s);
     if (err == HV_OK)
-        err = bind_record(w, a, s, rec, mac);
+        err = bind_record(w, a, s, rec, mac, named ? bis : NULL, n_bis);
     if (err == HV_OK)
         err = hv_stmt_run(s);
     return err;

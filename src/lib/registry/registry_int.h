@@ -5,33 +5,53 @@
 #define HV_REGISTRY_INT_H
 
 #include "haven/arena.h"
+#include "haven/buf.h"
 #include "haven/registry.h"
 #include "haven/store.h"
 #include "haven/vault.h"
+#include "registry/ref_map.h"
 
 enum hv__reg_outcome { HV__REG_CREATED, HV__REG_UPDATED, HV__REG_UNCHANGED };
 
 /* State of one writing transaction: ids handed out, the audit entry the rows will carry, and
  * a running hash of every change (it becomes the audit entry's change hash). */
+struct hv__name_pair {
+    int64_t bi;
+    int64_t person_id;
+};
+
 struct hv__reg_writer {
     struct hv_ctx *ctx;
     int64_t next_id[HV_N_KINDS];
+    bool was_empty[HV_N_KINDS]; /* no row existed at the start: a new ref needs no look-up */
     int64_t audit_seq; /* seq of the audit entry this transaction will append */
     int64_t now;
     struct hv_hash change;
+    struct hv__ref_map refs; /* every ref written in this transaction -> id */
+    /* Bulk mode: name-index entries are collected and inserted sorted by finish, which is
+     * several times faster than inserting each at a random place in the index. */
+    bool defer_names;
+    struct hv__name_pair *names;
+    size_t n_names, cap_names;
+    struct hv_buf scratch; /* reused for each record's MAC input */
 };
 
 /* Must be called inside the transaction. */
 HV_MUST_CHECK enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct hv_ctx *ctx);
+/* Writes what was deferred (the name index); call before the audit entry and commit. Frees. */
+HV_MUST_CHECK enum hv_err hv__reg_writer_finish(struct hv__reg_writer *w);
+/* Frees without writing (the transaction is being rolled back). NULL-safe fields. */
+void hv__reg_writer_discard(struct hv__reg_writer *w);
 /* Finds rec's parent (by the parent-ref field) and sets rec->parent_id; HV_ERR_INVALID with
  * "unknown case_ref ..." when it does not exist. */
-HV_MUST_CHECK enum hv_err hv__reg_resolve_parent(struct hv_ctx *ctx, struct hv_record *rec,
+HV_MUST_CHECK enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struct hv_record *rec,
                                                  struct hv_diag *diag);
 /* Creates or updates the record keyed by its ref (rec must be validated and its parent
- * resolved); sets rec->id. */
+ * resolved); sets rec->id. A ref already written in this transaction is HV_ERR_INVALID
+ * ("appears twice"); file and line (may be NULL/0) say where this record came from. */
 HV_MUST_CHECK enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a,
                                          struct hv_record *rec, enum hv__reg_outcome *outcome,
-                                         struct hv_diag *diag);
+                                         const char *file, uint64_t line, struct hv_diag *diag);
 
 /* Rewrites a stored record as it is (re-sealing its fields under the current key). */
 HV_MUST_CHECK enum hv_err hv__reg_rewrite(struct hv__reg_writer *w, struct hv_arena *a,

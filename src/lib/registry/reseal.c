@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "haven/audit.h"
 #include "registry/registry_int.h"
@@ -50,6 +51,7 @@ enum hv_err hv_registry_reseal(struct hv_ctx *ctx, uint64_t *n_records, struct h
     if (err != HV_OK)
         return err;
     struct hv__reg_writer w;
+    memset(&w, 0, sizeof(w));
     err = hv__reg_writer_init(&w, ctx);
     struct hv_arena a;
     hv_arena_init(&a, 4u << 20);
@@ -71,6 +73,7 @@ enum hv_err hv_registry_reseal(struct hv_ctx *ctx, uint64_t *n_records, struct h
         free(ids);
     }
     hv_arena_finish(&a);
+    hv__reg_writer_discard(&w); /* a rewrite changes no name: nothing deferred */
     if (err == HV_OK) {
         char detail[64];
         snprintf(detail, sizeof(detail), "records=%llu", (unsigned long long)*n_records);

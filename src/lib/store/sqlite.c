@@ -65,7 +65,7 @@ static enum hv_err sqlite_open(struct hv_store *st, const char *location,
      * secure_delete so that deleted ciphertext and shredded keys do not linger in free pages. */
     static const char *const pragmas_rw[] = {
         "PRAGMA journal_mode=WAL",  "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-        "PRAGMA secure_delete=ON",  "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+        "PRAGMA secure_delete=ON",  "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-262144",
     };
     static const char *const pragmas_ro[] = {
         "PRAGMA foreign_keys=ON",

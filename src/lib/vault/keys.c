@@ -73,6 +73,9 @@ static struct hv_vault *vault_new(void)
     v->cap_data = INITIAL_DATA_CAP;
     v->secure = hv__vault_secure_alloc((2 + v->cap_data) * HV__VAULT_KEY_LEN);
     v->data_ids = hv_xcalloc(v->cap_data, sizeof(*v->data_ids));
+    randombytes_buf(v->nonce_prefix, sizeof(v->nonce_prefix));
+    v->nonce_counter = hv_xcalloc(1, sizeof(*v->nonce_counter));
+    atomic_init(v->nonce_counter, 0);
     return v;
 }
 
@@ -95,6 +98,7 @@ void hv_vault_destroy(struct hv_vault *v)
     }
     sodium_free(v->secure);
     free(v->data_ids);
+    free((void *)v->nonce_counter);
     sodium_memzero(v, sizeof(*v));
     free(v);
 }

@@ -78,7 +78,10 @@ enum hv_err hv_vault_seal(const struct hv_vault *v, const struct hv_seal_ad *ad,
     }
     out[0] = HV__VAULT_SEAL_VERSION;
     hv__vault_put_u32(out + 1, key_id);
-    randombytes_buf(out + SEAL_NONCE_AT, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    uint64_t counter = atomic_fetch_add(v->nonce_counter, 1);
+    memcpy(out + SEAL_NONCE_AT, v->nonce_prefix, sizeof(v->nonce_prefix));
+    for (int i = 0; i < 8; i++)
+        out[SEAL_NONCE_AT + 16 + i] = (uint8_t)(counter >> (8 * i));
     unsigned long long clen = 0;
     if (crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEAL_CT_AT, &clen, plain, n, adb, ad_len,
                                                    NULL, out + SEAL_NONCE_AT,

@@ -4,6 +4,8 @@
 #ifndef HV_VAULT_INT_H
 #define HV_VAULT_INT_H
 
+#include <stdatomic.h>
+
 #include "haven/vault.h"
 
 #define HV__VAULT_KEY_LEN  32 /* every key in the hierarchy: master, data, index, file */
@@ -61,6 +63,11 @@ struct hv_vault {
     size_t current;     /* index into data_ids of the key new seals use */
     uint32_t index_key_id;
     struct hv__vault_kdf kdf; /* how the master key was obtained (for sealed-file headers) */
+    /* Field nonces are a random 16-byte prefix drawn when the vault is opened followed by a
+     * 64-bit counter: unique per seal without a getrandom(2) call each time (that system
+     * call was a tenth of the import's time). Heap, so const seals can advance it. */
+    uint8_t nonce_prefix[16];
+    _Atomic uint64_t *nonce_counter;
 };
 
 static inline const uint8_t *hv__vault_master(const struct hv_vault *v)
