@@ -98,12 +98,15 @@ CREATE INDEX person_case ON person(case_id);
 CREATE UNIQUE INDEX person_one_principal ON person(case_id) WHERE relation = 'principal';
 
 -- Blind index of every normalised name token of a person (given, family, father's,
--- grandfather's, native), for look-up by name without decrypting. Bulk imports insert it
--- sorted; person.name_bis lists each person's entries for updates.
+-- grandfather's, native), for look-up by name without decrypting. Stored as posting lists:
+-- one row per token and block of 4,096 person ids, holding the ids' low 12 bits as sorted
+-- little-endian uint16s, so a million people need tens of thousands of rows, not millions.
+-- person.name_bis lists each person's tokens so an update can remove them.
 CREATE TABLE person_name_bi (
     bi INTEGER NOT NULL,
-    person_id INTEGER NOT NULL REFERENCES person(id),
-    PRIMARY KEY (bi, person_id)
+    block INTEGER NOT NULL,      -- person_id >> 12
+    ids BLOB NOT NULL,           -- sorted (person_id & 4095) as uint16 LE
+    PRIMARY KEY (bi, block)
 ) WITHOUT ROWID;
 
 CREATE TABLE document (

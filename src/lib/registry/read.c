@@ -184,16 +184,30 @@ static enum hv_err add_hit(struct hv_ctx *ctx, struct hv_arena *a, int64_t perso
     return HV_OK;
 }
 
+/* Intersects the sorted list a with the sorted list b, in place in a. */
+static size_t intersect(int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, out = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else {
+            a[out++] = a[i];
+            i++;
+            j++;
+        }
+    }
+    return out;
+}
+
 enum hv_err hv_person_find(struct hv_ctx *ctx, struct hv_arena *a, struct hv_str name_query,
                            struct hv_str doc_number, size_t max, struct hv_person_hit **hits,
                            size_t *n_hits, struct hv_diag *diag)
 {
     static const char by_doc_sql[] =
         "SELECT DISTINCT person_id FROM document WHERE number_bi = ?1 ORDER BY person_id";
-    static const char by_name_sql[] =
-        "SELECT person_id FROM person_name_bi WHERE bi = ?1 ORDER BY person_id";
-    static const char has_token_sql[] =
-        "SELECT 1 FROM person_name_bi WHERE bi = ?1 AND person_id = ?2";
     *hits = NULL;
     *n_hits = 0;
     if (ctx->vault == NULL) {
@@ -205,6 +219,8 @@ enum hv_err hv_person_find(struct hv_ctx *ctx, struct hv_arena *a, struct hv_str
         return HV_ERR_LIMIT;
     size_t n = 0;
     enum hv_err err = HV_OK;
+    int64_t *ids = NULL;
+    size_t n_ids = 0;
     if (doc_number.len > 0) {
         char key[256];
         size_t kn = hv__reg_blind_key(doc_number, key, sizeof(key));
@@ -212,22 +228,20 @@ enum hv_err hv_person_find(struct hv_ctx *ctx, struct hv_arena *a, struct hv_str
             hv_diag_set(diag, "doc", "a document number needs letters or digits");
             return HV_ERR_INVALID;
         }
-        /* Collect ids first: loading a person uses other statements of this store. */
-        int64_t ids[256];
-        size_t n_ids = 0;
+        ids = hv_arena_alloc_array(a, max ? max : 1, sizeof(*ids));
+        if (ids == NULL)
+            return HV_ERR_LIMIT;
         struct hv_stmt *s = NULL;
         err = hv_store_stmt(ctx->store, by_doc_sql, &s);
         if (err == HV_OK)
             err = hv_stmt_bind_int(s, 1, hv_vault_blind(ctx->vault, "doc", key, kn));
-        while (err == HV_OK && n_ids < max && n_ids < HV_ARRAY_LEN(ids)) {
+        while (err == HV_OK && n_ids < max) {
             bool row = false;
             err = hv_stmt_step(s, &row);
             if (err != HV_OK || !row)
                 break;
             ids[n_ids++] = hv_stmt_col_int(s, 0);
         }
-        for (size_t i = 0; i < n_ids && err == HV_OK; i++)
-            err = add_hit(ctx, a, ids[i], out, &n);
     } else {
         int64_t bis[MAX_QUERY_TOKENS];
         size_t n_tok = query_tokens(ctx->vault, name_query, bis);
@@ -235,40 +249,18 @@ enum hv_err hv_person_find(struct hv_ctx *ctx, struct hv_arena *a, struct hv_str
             hv_diag_set(diag, "name", "give a name (or part of one) to look for");
             return HV_ERR_INVALID;
         }
-        struct hv_stmt *s = NULL;
-        err = hv_store_stmt(ctx->store, by_name_sql, &s);
-        if (err == HV_OK)
-            err = hv_stmt_bind_int(s, 1, bis[0]);
-        /* Candidates from the first token, kept when every other token also matches. */
-        size_t cand_cap = 4096, n_cand = 0;
-        int64_t *cand = hv_arena_alloc_array(a, cand_cap, sizeof(*cand));
-        if (cand == NULL)
-            return HV_ERR_LIMIT;
-        while (err == HV_OK && n_cand < cand_cap) {
-            bool row = false;
-            err = hv_stmt_step(s, &row);
-            if (err != HV_OK || !row)
-                break;
-            cand[n_cand++] = hv_stmt_col_int(s, 0);
-        }
-        for (size_t c = 0; c < n_cand && err == HV_OK && n < max; c++) {
-            bool all = true;
-            for (size_t t = 1; t < n_tok && all && err == HV_OK; t++) {
-                struct hv_stmt *h = NULL;
-                bool row = false;
-                err = hv_store_stmt(ctx->store, has_token_sql, &h);
-                if (err == HV_OK)
-                    err = hv_stmt_bind_int(h, 1, bis[t]);
-                if (err == HV_OK)
-                    err = hv_stmt_bind_int(h, 2, cand[c]);
-                if (err == HV_OK)
-                    err = hv_stmt_step(h, &row);
-                all = row;
-            }
-            if (err == HV_OK && all)
-                err = add_hit(ctx, a, cand[c], out, &n);
+        /* Every token's posting list, intersected. */
+        err = hv__name_index_lookup(ctx, a, bis[0], &ids, &n_ids);
+        for (size_t t = 1; t < n_tok && err == HV_OK && n_ids > 0; t++) {
+            int64_t *more = NULL;
+            size_t n_more = 0;
+            err = hv__name_index_lookup(ctx, a, bis[t], &more, &n_more);
+            if (err == HV_OK)
+                n_ids = intersect(ids, n_ids, more, n_more);
         }
     }
+    for (size_t i = 0; i < n_ids && n < max && err == HV_OK; i++)
+        err = add_hit(ctx, a, ids[i], out, &n);
     if (err != HV_OK)
         return err;
     *hits = out;

@@ -50,32 +50,11 @@ void hv__reg_writer_discard(struct hv__reg_writer *w)
     hv_buf_finish(&w->scratch);
 }
 
-static int pair_order(const void *a, const void *b)
-{
-    const struct hv__name_pair *x = a, *y = b;
-    if (x->bi != y->bi)
-        return x->bi < y->bi ? -1 : 1;
-    return (x->person_id > y->person_id) - (x->person_id < y->person_id);
-}
-
 enum hv_err hv__reg_writer_finish(struct hv__reg_writer *w)
 {
-    static const char sql[] =
-        "INSERT OR IGNORE INTO person_name_bi (bi, person_id) VALUES (?1, ?2)";
     enum hv_err err = HV_OK;
-    if (w->n_names > 0) {
-        qsort(w->names, w->n_names, sizeof(*w->names), pair_order);
-        for (size_t i = 0; i < w->n_names && err == HV_OK; i++) {
-            struct hv_stmt *s = NULL;
-            err = hv_store_stmt(w->ctx->store, sql, &s);
-            if (err == HV_OK)
-                err = hv_stmt_bind_int(s, 1, w->names[i].bi);
-            if (err == HV_OK)
-                err = hv_stmt_bind_int(s, 2, w->names[i].person_id);
-            if (err == HV_OK)
-                err = hv_stmt_run(s);
-        }
-    }
+    if (w->n_names > 0)
+        err = hv__name_index_add_many(w->ctx, w->names, w->n_names);
     hv__reg_writer_discard(w);
     return err;
 }
@@ -190,23 +169,6 @@ static size_t name_bis(const struct hv_vault *v, const struct hv_record *rec, in
     return n_out;
 }
 
-static enum hv_err name_index_op(struct hv_ctx *ctx, const char *sql, int64_t bi, int64_t id)
-{
-    struct hv_stmt *s = NULL;
-    enum hv_err err = hv_store_stmt(ctx->store, sql, &s);
-    if (err == HV_OK)
-        err = hv_stmt_bind_int(s, 1, bi);
-    if (err == HV_OK)
-        err = hv_stmt_bind_int(s, 2, id);
-    if (err == HV_OK)
-        err = hv_stmt_run(s);
-    return err;
-}
-
-static const char name_insert_sql[] =
-    "INSERT OR IGNORE INTO person_name_bi (bi, person_id) VALUES (?1, ?2)";
-static const char name_delete_sql[] = "DELETE FROM person_name_bi WHERE bi = ?1 AND person_id = ?2";
-
 /* Replaces a person's name-index entries: the old ones (from its name_bis) go, the new ones
  * come, now or, in bulk mode, sorted at finish. */
 static enum hv_err reindex_person(struct hv__reg_writer *w, int64_t person_id,
@@ -217,7 +179,7 @@ static enum hv_err reindex_person(struct hv__reg_writer *w, int64_t person_id,
         uint64_t bi = 0;
         for (int b = 0; b < 8; b++)
             bi |= (uint64_t)(unsigned char)old_bis.ptr[i + (size_t)b] << (8 * b);
-        err = name_index_op(w->ctx, name_delete_sql, (int64_t)bi, person_id);
+        err = hv__name_index_remove(w->ctx, (int64_t)bi, person_id);
     }
     for (size_t i = 0; i < n_bis && err == HV_OK; i++) {
         if (w->defer_names) {
@@ -227,7 +189,7 @@ static enum hv_err reindex_person(struct hv__reg_writer *w, int64_t person_id,
             }
             w->names[w->n_names++] = (struct hv__name_pair){ bis[i], person_id };
         } else {
-            err = name_index_op(w->ctx, name_insert_sql, bis[i], person_id);
+            err = hv__name_index_add(w->ctx, bis[i], person_id);
         }
     }
     return err;

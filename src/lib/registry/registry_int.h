@@ -9,17 +9,13 @@
 #include "haven/registry.h"
 #include "haven/store.h"
 #include "haven/vault.h"
+#include "registry/name_index.h"
 #include "registry/ref_map.h"
 
 enum hv__reg_outcome { HV__REG_CREATED, HV__REG_UPDATED, HV__REG_UNCHANGED };
 
 /* State of one writing transaction: ids handed out, the audit entry the rows will carry, and
  * a running hash of every change (it becomes the audit entry's change hash). */
-struct hv__name_pair {
-    int64_t bi;
-    int64_t person_id;
-};
-
 struct hv__reg_writer {
     struct hv_ctx *ctx;
     int64_t next_id[HV_N_KINDS];
