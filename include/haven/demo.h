@@ -13,9 +13,9 @@
 #define HV_DEMO_DEFAULT_DUP_RATE           0.03
 #define HV_DEMO_DEFAULT_HARD_NEGATIVE_RATE 0.01
 /* Upper bounds accepted for the two rates (HV_ERR_INVALID above them). */
-#define HV_DEMO_MAX_RATE                   0.5
+#define HV_DEMO_MAX_RATE 0.5
 /* Upper bound for n_cases (the case ref has room for it). */
-#define HV_DEMO_MAX_CASES                  9999999u
+#define HV_DEMO_MAX_CASES 9999999u
 
 struct hv_demo_options {
     uint64_t seed;             /* all randomness comes from hv_rng seeded with this */
@@ -35,12 +35,12 @@ void hv_demo_options_init(struct hv_demo_options *opt);
 struct hv_demo_summary {
     uint64_t locations;
     uint64_t cases;
-    uint64_t people;          /* including the planted duplicates */
+    uint64_t people; /* including the planted duplicates */
     uint64_t documents;
     uint64_t employment;
     uint64_t contacts;
-    uint64_t duplicates;      /* rows of truth_duplicates.csv */
-    uint64_t hard_negatives;  /* rows of truth_hard_negatives.csv */
+    uint64_t duplicates;     /* rows of truth_duplicates.csv */
+    uint64_t hard_negatives; /* rows of truth_hard_negatives.csv */
     uint64_t sites;
     uint64_t crossings;
     uint64_t crossing_status;
@@ -81,16 +81,16 @@ struct hv_demo_person {
     const char *father_name;
     const char *grandfather_name;
     const char *native_name;
-    const char *sex;            /* "M", "F" or "" */
-    const char *birth_date;     /* "1985", "1985-03-12" or "1980..1985" */
+    const char *sex;        /* "M", "F" or "" */
+    const char *birth_date; /* "1985", "1985-03-12" or "1980..1985" */
     const char *nationality;
-    const char *languages;      /* ';'-separated ISO 639-3 */
-    const char *needs;          /* ';'-separated */
-    const char *tazkira;        /* the tazkira number, or "" */
-    const char *passport;       /* the passport number, or "" */
-    const char *phone;          /* the first phone number, or "" */
-    const char *duplicate_of;   /* ref of the person this one re-registers, or "" */
-    const char *duplicate_kind; /* as in truth_duplicates.csv, or "" */
+    const char *languages;        /* ';'-separated ISO 639-3 */
+    const char *needs;            /* ';'-separated */
+    const char *tazkira;          /* the tazkira number, or "" */
+    const char *passport;         /* the passport number, or "" */
+    const char *phone;            /* the first phone number, or "" */
+    const char *duplicate_of;     /* ref of the person this one re-registers, or "" */
+    const char *duplicate_kind;   /* as in truth_duplicates.csv, or "" */
     const char *hard_negative_of; /* ref of the different person sharing name and year, or "" */
 };
 

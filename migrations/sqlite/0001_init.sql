@@ -117,8 +117,8 @@ CREATE TABLE document (
     number BLOB,                 -- sealed
     number_bi INTEGER,           -- blind index of the normalised number
     issuer TEXT NOT NULL DEFAULT '',
-    issued_on TEXT NOT NULL DEFAULT '',
-    expires_on TEXT NOT NULL DEFAULT '',
+    issued_on BLOB,              -- sealed
+    expires_on BLOB,             -- sealed
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     row_mac BLOB NOT NULL,
@@ -135,8 +135,8 @@ CREATE TABLE employment (
     hire_type TEXT NOT NULL,
     contractor TEXT NOT NULL DEFAULT '',
     role TEXT NOT NULL DEFAULT '',
-    start_date TEXT NOT NULL DEFAULT '',
-    end_date TEXT NOT NULL DEFAULT '',
+    start_date BLOB,             -- sealed
+    end_date BLOB,               -- sealed
     supervisor BLOB,             -- sealed (a person's name)
     verification TEXT NOT NULL,
     evidence TEXT NOT NULL DEFAULT '',

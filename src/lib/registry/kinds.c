@@ -79,8 +79,8 @@ static const struct hv_field_def document_fields[] = {
     { .name = "number", .type = HV_FT_TEXT, .required = true, .max_len = 64, .sealed = true,
       .blind = "doc" },
     { .name = "issuer", .type = HV_FT_TEXT, .max_len = 100 },
-    { .name = "issued_on", .type = HV_FT_PDATE, .max_len = 16 },
-    { .name = "expires_on", .type = HV_FT_PDATE, .max_len = 16 },
+    { .name = "issued_on", .type = HV_FT_PDATE, .max_len = 16, .sealed = true },
+    { .name = "expires_on", .type = HV_FT_PDATE, .max_len = 16, .sealed = true },
 };
 
 static const struct hv_field_def employment_fields[] = {
@@ -91,8 +91,8 @@ static const struct hv_field_def employment_fields[] = {
       .dflt = "direct" },
     TEXT("contractor", 200),
     TEXT("role", 200),
-    { .name = "start_date", .type = HV_FT_PDATE, .max_len = 16 },
-    { .name = "end_date", .type = HV_FT_PDATE, .max_len = 16 },
+    { .name = "start_date", .type = HV_FT_PDATE, .max_len = 16, .sealed = true },
+    { .name = "end_date", .type = HV_FT_PDATE, .max_len = 16, .sealed = true },
     { .name = "supervisor", .type = HV_FT_TEXT, .max_len = 200, .sealed = true },
     { .name = "verification", .type = HV_FT_ENUM, .max_len = 16, .allowed = verifications,
       .dflt = "unverified" },
