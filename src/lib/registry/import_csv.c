@@ -128,6 +128,10 @@ enum hv_err hv__import_csv(struct hv__import *im, const char *path, const struct
             goto out;
         }
     }
+    if (im->rejects == NULL && im->writer.defer_names && im->writer.was_empty[k->id]) {
+        err = hv__import_csv_pipelined(im, path, k, &r, map, n_cols, diag);
+        goto out;
+    }
     struct hv_buf raw;
     hv_buf_init(&raw, 0);
     uint64_t n_rec = 0;

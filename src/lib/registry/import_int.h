@@ -30,6 +30,13 @@ void hv__import_progress(struct hv__import *im, uint64_t file_bytes_done);
 /* Readers: each streams one input into hv__import_record. */
 HV_MUST_CHECK enum hv_err hv__import_csv(struct hv__import *im, const char *path,
                                          const struct hv_kind_def *k, struct hv_diag *diag);
+/* The rest of an opened CSV file (header read, columns mapped) on two threads; only for
+ * all-new rows without a reject file (see import_pipeline.c). */
+struct hv_csv_reader;
+HV_MUST_CHECK enum hv_err hv__import_csv_pipelined(struct hv__import *im, const char *path,
+                                                   const struct hv_kind_def *k,
+                                                   struct hv_csv_reader *r, const int *map,
+                                                   size_t n_cols, struct hv_diag *diag);
 /* Reads the header of a CSV file to tell its kind (NULL with diag set when it cannot). */
 HV_MUST_CHECK enum hv_err hv__import_csv_kind(const char *path, const struct hv_kind_def **k,
                                               struct hv_diag *diag);

@@ -55,6 +55,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
                               has_names(k) ? ", name_bis" : "", k->table);
     case HV__SQL_MAX_ID:
         return hv_buf_appendf(b, "SELECT coalesce(max(id), 0) FROM %s", k->table);
+    case HV__SQL_ALL_REFS:
+        return hv_buf_appendf(b, "SELECT id, ref FROM %s", k->table);
     case HV__SQL_COUNT:
         return hv_buf_appendf(b, "SELECT count(*) FROM %s", k->table);
     case HV__SQL_INSERT: {

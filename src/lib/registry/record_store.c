@@ -44,6 +44,7 @@ enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct hv_ctx *ctx)
 void hv__reg_writer_discard(struct hv__reg_writer *w)
 {
     hv__ref_map_finish(&w->refs);
+    hv__ref_map_finish(&w->known);
     free(w->names);
     w->names = NULL;
     w->n_names = w->cap_names = 0;
@@ -97,6 +98,22 @@ static enum hv_err lookup_ref(struct hv_store *st, const struct hv_kind_def *k, 
     return HV_OK;
 }
 
+enum hv_err hv__reg_load_known(struct hv__reg_writer *w, const struct hv_kind_def *k)
+{
+    struct hv_stmt *s = NULL;
+    enum hv_err err = hv__reg_stmt(w->ctx->store, k, HV__SQL_ALL_REFS, &s);
+    while (err == HV_OK) {
+        bool row = false;
+        err = hv_stmt_step(s, &row);
+        if (err != HV_OK || !row)
+            break;
+        hv__ref_map_put(&w->known, hv__ref_key(k->id, hv_stmt_col_text(s, 1)),
+                        hv_stmt_col_int(s, 0), NULL, 0);
+    }
+    w->known_loaded[k->id] = err == HV_OK;
+    return err;
+}
+
 enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struct hv_record *rec,
                                    struct hv_diag *diag)
 {
@@ -107,13 +124,25 @@ enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struct hv_record *r
     }
     struct hv_str ref = rec->values[k->parent_field];
     int64_t id = 0;
-    if (hv__ref_map_get(&w->refs, hv__ref_key(k->parent, ref), &id, NULL, NULL)) {
+    uint64_t key = hv__ref_key(k->parent, ref);
+    if (hv__ref_map_get(&w->refs, key, &id, NULL, NULL)) {
         rec->parent_id = id;
         return HV_OK;
     }
-    enum hv_err err = lookup_ref(w->ctx->store, hv_kind(k->parent), ref, &id, NULL, NULL, NULL);
-    if (err != HV_OK)
-        return err;
+    enum hv_err err = HV_OK;
+    if (w->defer_names) {
+        /* Bulk mode: one scan of the parent table beats a look-up per child. */
+        if (!w->known_loaded[k->parent])
+            err = hv__reg_load_known(w, hv_kind(k->parent));
+        if (err != HV_OK)
+            return err;
+        if (!hv__ref_map_get(&w->known, key, &id, NULL, NULL))
+            id = 0;
+    } else {
+        err = lookup_ref(w->ctx->store, hv_kind(k->parent), ref, &id, NULL, NULL, NULL);
+        if (err != HV_OK)
+            return err;
+    }
     if (id == 0) {
         hv_diag_set(diag, k->fields[k->parent_field].name, "no %s has ref \"%.*s\"",
                     hv_kind(k->parent)->name, (int)(ref.len > 64 ? 64 : ref.len), ref.ptr);
@@ -195,59 +224,176 @@ static enum hv_err reindex_person(struct hv__reg_writer *w, int64_t person_id,
     return err;
 }
 
-static enum hv_err bind_record(struct hv__reg_writer *w, struct hv_arena *a, struct hv_stmt *s,
-                               const struct hv_record *rec, const uint8_t mac[32],
-                               const int64_t *bis, size_t n_bis)
+/* Computes the statement parameters of rec (sealing, blind indexes, MAC, name_bis) into
+ * binds[0..*n) in parameter order (?1 ...), copies in a. Pure: no database access, so the
+ * import pipeline can run it on its producer thread. */
+static enum hv_err prepare_binds(const struct hv__reg_writer *w, struct hv_arena *a,
+                                 const struct hv_record *rec, const uint8_t mac[32],
+                                 const int64_t *bis, size_t n_bis, struct hv__bind *binds,
+                                 size_t *n_binds)
 {
     const struct hv_kind_def *k = rec->kind;
     const struct hv_vault *v = w->ctx->vault;
     size_t n = k->n_fields;
-    enum hv_err err = hv_stmt_bind_int(s, 1, rec->id);
     size_t bi_param = n + 6;
+    enum hv_err err = HV_OK;
+    binds[0] = (struct hv__bind){ HV__BIND_INT, rec->id, NULL, 0 };
     for (size_t i = 0; i < n && err == HV_OK; i++) {
         const struct hv_field_def *f = &k->fields[i];
         struct hv_str val = rec->values[i];
-        int p = (int)(i + 2);
+        struct hv__bind *b = &binds[i + 1];
         if ((int)i == k->parent_field) {
-            err = hv_stmt_bind_int(s, p, rec->parent_id);
+            *b = (struct hv__bind){ HV__BIND_INT, rec->parent_id, NULL, 0 };
         } else if (f->sealed) {
             if (val.len == 0) {
-                err = hv_stmt_bind_null(s, p);
+                *b = (struct hv__bind){ HV__BIND_NULL, 0, NULL, 0 };
             } else {
                 struct hv_seal_ad ad = { k->table, f->name, rec->id };
                 struct hv_str sealed;
                 err = hv_vault_seal_str(v, a, &ad, val, &sealed);
-                if (err == HV_OK)
-                    err = hv_stmt_bind_blob(s, p, sealed.ptr, sealed.len);
+                *b = (struct hv__bind){ HV__BIND_BLOB, 0, sealed.ptr, sealed.len };
             }
         } else {
-            err = hv_stmt_bind_text(s, p, val);
+            *b = (struct hv__bind){ HV__BIND_TEXT, 0, val.ptr, val.len };
         }
         if (err == HV_OK && f->blind != NULL) {
             char key[256];
             size_t kn = hv__reg_blind_key(val, key, sizeof(key));
-            if (kn == 0)
-                err = hv_stmt_bind_null(s, (int)bi_param);
-            else
-                err = hv_stmt_bind_int(s, (int)bi_param, hv_vault_blind(v, f->blind, key, kn));
+            binds[bi_param - 1] = kn == 0 ? (struct hv__bind){ HV__BIND_NULL, 0, NULL, 0 }
+                                          : (struct hv__bind){ HV__BIND_INT,
+                                                               hv_vault_blind(v, f->blind, key,
+                                                                              kn),
+                                                               NULL, 0 };
             bi_param++;
         }
     }
-    if (err == HV_OK)
-        err = hv_stmt_bind_int(s, (int)n + 2, w->now);
-    if (err == HV_OK)
-        err = hv_stmt_bind_int(s, (int)n + 3, w->now);
-    if (err == HV_OK)
-        err = hv_stmt_bind_blob(s, (int)n + 4, mac, 32);
-    if (err == HV_OK)
-        err = hv_stmt_bind_int(s, (int)n + 5, w->audit_seq);
-    if (err == HV_OK && bis != NULL) {
-        uint8_t packed[MAX_NAME_BIS * 8];
+    if (err != HV_OK)
+        return err;
+    uint8_t *mac_copy = hv_arena_alloc(a, 32);
+    if (mac_copy == NULL)
+        return HV_ERR_LIMIT;
+    memcpy(mac_copy, mac, 32);
+    binds[n + 1] = (struct hv__bind){ HV__BIND_INT, w->now, NULL, 0 };
+    binds[n + 2] = (struct hv__bind){ HV__BIND_INT, w->now, NULL, 0 };
+    binds[n + 3] = (struct hv__bind){ HV__BIND_BLOB, 0, mac_copy, 32 };
+    binds[n + 4] = (struct hv__bind){ HV__BIND_INT, w->audit_seq, NULL, 0 };
+    if (bis != NULL) {
+        uint8_t *packed = hv_arena_alloc(a, n_bis * 8 + 1);
+        if (packed == NULL)
+            return HV_ERR_LIMIT;
         for (size_t i = 0; i < n_bis; i++) {
             for (int b = 0; b < 8; b++)
                 packed[i * 8 + (size_t)b] = (uint8_t)((uint64_t)bis[i] >> (8 * b));
         }
-        err = hv_stmt_bind_blob(s, (int)bi_param, packed, n_bis * 8);
+        binds[bi_param - 1] = (struct hv__bind){ HV__BIND_BLOB, 0, packed, n_bis * 8 };
+        bi_param++;
+    }
+    *n_binds = bi_param - 1;
+    return HV_OK;
+}
+
+enum hv_err hv__reg_apply_binds(struct hv_stmt *s, const struct hv__bind *binds, size_t n)
+{
+    enum hv_err err = HV_OK;
+    for (size_t i = 0; i < n && err == HV_OK; i++) {
+        const struct hv__bind *b = &binds[i];
+        int p = (int)i + 1;
+        switch (b->type) {
+        case HV__BIND_NULL:
+            err = hv_stmt_bind_null(s, p);
+            break;
+        case HV__BIND_INT:
+            err = hv_stmt_bind_int(s, p, b->i);
+            break;
+        case HV__BIND_TEXT:
+            err = hv_stmt_bind_text(s, p, (struct hv_str){ b->p, b->n });
+            break;
+        case HV__BIND_BLOB:
+            err = hv_stmt_bind_blob(s, p, b->p, b->n);
+            break;
+        }
+    }
+    return err;
+}
+
+static enum hv_err bind_record(struct hv__reg_writer *w, struct hv_arena *a, struct hv_stmt *s,
+                               const struct hv_record *rec, const uint8_t mac[32],
+                               const int64_t *bis, size_t n_bis)
+{
+    struct hv__bind binds[HV__MAX_BINDS];
+    size_t n = 0;
+    enum hv_err err = prepare_binds(w, a, rec, mac, bis, n_bis, binds, &n);
+    if (err == HV_OK)
+        err = hv__reg_apply_binds(s, binds, n);
+    return err;
+}
+
+/* Records a written row in the transaction's change hash. */
+static void hash_change(struct hv__reg_writer *w, const struct hv_record *rec,
+                        const uint8_t mac[32])
+{
+    uint8_t tag[9];
+    tag[0] = (uint8_t)rec->kind->id;
+    for (int i = 0; i < 8; i++)
+        tag[1 + i] = (uint8_t)((uint64_t)rec->id >> (8 * i));
+    hv_hash_update(&w->change, tag, sizeof(tag));
+    hv_hash_update(&w->change, mac, 32);
+}
+
+/* The duplicate-ref check shared by both paths. */
+static enum hv_err check_new_ref(struct hv__reg_writer *w, const struct hv_record *rec,
+                                 uint64_t key, struct hv_diag *diag)
+{
+    const char *first_file = NULL;
+    uint64_t first_line = 0;
+    if (hv__ref_map_get(&w->refs, key, NULL, &first_file, &first_line)) {
+        hv_diag_set(diag, "ref", "\"%.*s\" appears twice in this import (first at %s:%llu)",
+                    (int)rec->values[0].len, rec->values[0].ptr, first_file ? first_file : "?",
+                    (unsigned long long)first_line);
+        return HV_ERR_INVALID;
+    }
+    return HV_OK;
+}
+
+enum hv_err hv__reg_prepare_insert(struct hv__reg_writer *w, struct hv_arena *a,
+                                   struct hv_record *rec, const char *file, uint64_t line,
+                                   struct hv__bind *binds, size_t *n_binds,
+                                   struct hv_diag *diag)
+{
+    const struct hv_kind_def *k = rec->kind;
+    uint64_t key = hv__ref_key(k->id, rec->values[0]);
+    enum hv_err err = check_new_ref(w, rec, key, diag);
+    if (err != HV_OK)
+        return err;
+    uint8_t mac[32];
+    record_mac(w->ctx->vault, rec, mac, &w->scratch);
+    rec->id = w->next_id[k->id]++;
+    bool named = k->id == HV_KIND_PERSON;
+    int64_t bis[MAX_NAME_BIS];
+    size_t n_bis = named ? name_bis(w->ctx->vault, rec, bis) : 0;
+    err = prepare_binds(w, a, rec, mac, named ? bis : NULL, n_bis, binds, n_binds);
+    if (err == HV_OK && named)
+        err = reindex_person(w, rec->id, HV_STR_NULL, bis, n_bis); /* deferred: no database */
+    if (err != HV_OK)
+        return err;
+    hv__ref_map_put(&w->refs, key, rec->id, file, line);
+    hash_change(w, rec, mac);
+    return HV_OK;
+}
+
+enum hv_err hv__reg_insert_prepared(struct hv__reg_writer *w, const struct hv_kind_def *k,
+                                    const struct hv__bind *binds, size_t n_binds,
+                                    struct hv_diag *diag)
+{
+    struct hv_stmt *s = NULL;
+    enum hv_err err = hv__reg_stmt(w->ctx->store, k, HV__SQL_INSERT, &s);
+    if (err == HV_OK)
+        err = hv__reg_apply_binds(s, binds, n_binds);
+    if (err == HV_OK)
+        err = hv_stmt_run(s);
+    if (err == HV_ERR_CONFLICT && k->id == HV_KIND_PERSON) {
+        hv_diag_set(diag, "relation", "the case already has a principal applicant");
+        return HV_ERR_INVALID;
     }
     return err;
 }
@@ -263,17 +409,11 @@ enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct 
         return HV_ERR_CRYPTO;
     }
     uint64_t key = hv__ref_key(k->id, rec->values[0]);
-    const char *first_file = NULL;
-    uint64_t first_line = 0;
-    if (hv__ref_map_get(&w->refs, key, NULL, &first_file, &first_line)) {
-        hv_diag_set(diag, "ref", "\"%.*s\" appears twice in this import (first at %s:%llu)",
-                    (int)rec->values[0].len, rec->values[0].ptr, first_file ? first_file : "?",
-                    (unsigned long long)first_line);
-        return HV_ERR_INVALID;
-    }
+    enum hv_err err = check_new_ref(w, rec, key, diag);
+    if (err != HV_OK)
+        return err;
     uint8_t old_mac[32], mac[32];
     int64_t id = 0;
-    enum hv_err err = HV_OK;
     bool named = k->id == HV_KIND_PERSON;
     struct hv_str old_bis = HV_STR_NULL;
     /* A table that was empty when the transaction began holds only this transaction's rows,
@@ -309,12 +449,7 @@ enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct 
     if (err != HV_OK)
         return err;
     hv__ref_map_put(&w->refs, key, rec->id, file, line);
-    uint8_t tag[9];
-    tag[0] = (uint8_t)k->id;
-    for (int i = 0; i < 8; i++)
-        tag[1 + i] = (uint8_t)((uint64_t)rec->id >> (8 * i));
-    hv_hash_update(&w->change, tag, sizeof(tag));
-    hv_hash_update(&w->change, mac, sizeof(mac));
+    hash_change(w, rec, mac);
     *outcome = fresh ? HV__REG_CREATED : HV__REG_UPDATED;
     return HV_OK;
 }

@@ -24,6 +24,10 @@ struct hv__reg_writer {
     int64_t now;
     struct hv_hash change;
     struct hv__ref_map refs; /* every ref written in this transaction -> id */
+    /* Refs that existed before the transaction, loaded in one scan the first time a child
+     * record needs a parent of that kind that this transaction did not write. */
+    struct hv__ref_map known;
+    bool known_loaded[HV_N_KINDS];
     /* Bulk mode: name-index entries are collected and inserted sorted by finish, which is
      * several times faster than inserting each at a random place in the index. */
     bool defer_names;
@@ -38,6 +42,8 @@ HV_MUST_CHECK enum hv_err hv__reg_writer_init(struct hv__reg_writer *w, struct h
 HV_MUST_CHECK enum hv_err hv__reg_writer_finish(struct hv__reg_writer *w);
 /* Frees without writing (the transaction is being rolled back). NULL-safe fields. */
 void hv__reg_writer_discard(struct hv__reg_writer *w);
+/* Loads every (ref, id) of kind k into w->known (once). */
+HV_MUST_CHECK enum hv_err hv__reg_load_known(struct hv__reg_writer *w, const struct hv_kind_def *k);
 /* Finds rec's parent (by the parent-ref field) and sets rec->parent_id; HV_ERR_INVALID with
  * "unknown case_ref ..." when it does not exist. */
 HV_MUST_CHECK enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struct hv_record *rec,
@@ -48,6 +54,33 @@ HV_MUST_CHECK enum hv_err hv__reg_resolve_parent(struct hv__reg_writer *w, struc
 HV_MUST_CHECK enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a,
                                          struct hv_record *rec, enum hv__reg_outcome *outcome,
                                          const char *file, uint64_t line, struct hv_diag *diag);
+
+/* A statement parameter computed ahead of time (by the import pipeline's producer). */
+enum hv__bind_type { HV__BIND_NULL, HV__BIND_INT, HV__BIND_TEXT, HV__BIND_BLOB };
+struct hv__bind {
+    enum hv__bind_type type;
+    int64_t i;
+    const void *p; /* TEXT and BLOB; must outlive the statement's run */
+    size_t n;
+};
+#define HV__MAX_BINDS (HV_REC_MAX_FIELDS + 8)
+
+/* Bulk path for a new record of a kind whose table was empty when the transaction began
+ * (w->was_empty) with deferred names: checks the ref is new to this import, assigns the id,
+ * and computes every parameter of its INSERT (sealing included) into binds, copies in a.
+ * No database access: safe on a thread other than the store's, as long as only one thread
+ * uses w at a time. */
+HV_MUST_CHECK enum hv_err hv__reg_prepare_insert(struct hv__reg_writer *w, struct hv_arena *a,
+                                                 struct hv_record *rec, const char *file,
+                                                 uint64_t line, struct hv__bind *binds,
+                                                 size_t *n_binds, struct hv_diag *diag);
+/* Runs the INSERT of a prepared record (on the store's thread). */
+HV_MUST_CHECK enum hv_err hv__reg_insert_prepared(struct hv__reg_writer *w,
+                                                  const struct hv_kind_def *k,
+                                                  const struct hv__bind *binds, size_t n_binds,
+                                                  struct hv_diag *diag);
+HV_MUST_CHECK enum hv_err hv__reg_apply_binds(struct hv_stmt *s, const struct hv__bind *binds,
+                                              size_t n);
 
 /* Rewrites a stored record as it is (re-sealing its fields under the current key). */
 HV_MUST_CHECK enum hv_err hv__reg_rewrite(struct hv__reg_writer *w, struct hv_arena *a,
@@ -64,6 +97,7 @@ enum hv__reg_sql {
     HV__SQL_EACH_PARENT,  /* rows of one parent, id order */
     HV__SQL_MAX_ID,
     HV__SQL_COUNT,
+    HV__SQL_ALL_REFS,     /* id, ref of every row */
     HV__SQL_N
 };
 HV_MUST_CHECK enum hv_err hv__reg_stmt(struct hv_store *st, const struct hv_kind_def *k,
