@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages Haven needs to build and test, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev python3)
+pkgs=(build-essential cmake pkg-config
+      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libicu-dev python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,3 +15,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Fuzzing with libFuzzer (optional, not part of the tests) also needs: clang libclang-rt-14-dev
