@@ -172,6 +172,9 @@ HV_MUST_CHECK enum hv_err hv_record_edit(struct hv_ctx *ctx, const struct hv_kin
 HV_MUST_CHECK enum hv_err hv_registry_reseal(struct hv_ctx *ctx, uint64_t *n_records,
                                              struct hv_diag *diag);
 
+/* Number of people in the case with database id case_id. */
+HV_MUST_CHECK enum hv_err hv_case_people_count(struct hv_ctx *ctx, int64_t case_id, int64_t *n);
+
 /* Counts of each kind, for summaries. */
 HV_MUST_CHECK enum hv_err hv_registry_counts(struct hv_ctx *ctx, int64_t counts[HV_N_KINDS]);
 

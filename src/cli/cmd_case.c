@@ -35,13 +35,22 @@ static enum hv_err list_one(void *ud, const struct hv_record *rec)
     if (ls->limit > 0 && ls->shown >= ls->limit)
         return HV_OK;
     ls->shown++;
+    int64_t n_people = 0;
+    enum hv_err err = hv_case_people_count(&ls->c->ctx, rec->id, &n_people);
+    if (err != HV_OK)
+        return err;
     if (ls->w != NULL) {
+        hv_jw_object_begin(ls->w);
+        hv_jw_key(ls->w, "case");
         record_json(ls->w, rec);
+        hv_jw_key(ls->w, "people");
+        hv_jw_int(ls->w, n_people);
+        hv_jw_object_end(ls->w);
         return hv_jw_err(ls->w);
     }
-    printf("%-20.*s %-10.*s %-9.*s risk %.*s  %.*s\n", HV_STR_ARG(rec->values[0]),
+    printf("%-20.*s %-10.*s %-9.*s risk %.*s  %3lld people  %.*s\n", HV_STR_ARG(rec->values[0]),
            HV_STR_ARG(rec->values[1]), HV_STR_ARG(rec->values[2]), HV_STR_ARG(rec->values[3]),
-           HV_STR_ARG(rec->values[4]));
+           (long long)n_people, HV_STR_ARG(rec->values[4]));
     return HV_OK;
 }
 

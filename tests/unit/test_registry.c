@@ -299,6 +299,64 @@ static void test_rejects_and_atomicity(void)
     fixture_close(&fx);
 }
 
+/* Imports into empty tables take the two-thread path: its errors must name the same line
+ * and field as the row-by-row path, across batch boundaries, and leave nothing behind. */
+static void test_pipelined_errors(void)
+{
+    struct fixture fx;
+    fixture_open(&fx);
+    write_file("cases.csv", cases_csv);
+    char big[64 * 1024];
+    size_t used = (size_t)snprintf(big, sizeof(big), "ref,case_ref,relation,given_name,birth_date\n");
+    for (int i = 0; i < 1000; i++) {
+        const char *date = i == 700 ? "1985-02-30" : "1985";
+        used += (size_t)snprintf(big + used, sizeof(big) - used, "P%d,C%d,%s,Ali,%s\n", i,
+                                 1 + (i % 2), i < 2 ? "principal" : "child", date);
+    }
+    write_file("people.csv", big);
+    const char *paths[] = { dir };
+    struct hv_import_counts k;
+    struct hv_diag d;
+    hv_diag_clear(&d);
+    CHECK_EQ_INT(hv_registry_import(&fx.ctx, paths, 1, NULL, &k, &d), HV_ERR_INVALID);
+    CHECK_EQ_INT(d.line, 702); /* row 700 is on line 702 */
+    CHECK_EQ_STR(d.field, "birth_date");
+    int64_t counts[HV_N_KINDS];
+    CHECK_OK(hv_registry_counts(&fx.ctx, counts));
+    CHECK_EQ_INT(counts[HV_KIND_PERSON], 0);
+    CHECK_EQ_INT(counts[HV_KIND_CASE], 0);
+    /* A database-side refusal (a second principal) on the inserting thread. */
+    used = (size_t)snprintf(big, sizeof(big), "ref,case_ref,relation,given_name\n");
+    for (int i = 0; i < 600; i++)
+        used += (size_t)snprintf(big + used, sizeof(big) - used, "P%d,C1,%s,Ali\n", i,
+                                 i == 0 || i == 500 ? "principal" : "child");
+    write_file("people.csv", big);
+    hv_diag_clear(&d);
+    CHECK_EQ_INT(hv_registry_import(&fx.ctx, paths, 1, NULL, &k, &d), HV_ERR_INVALID);
+    CHECK_EQ_INT(d.line, 502);
+    CHECK_EQ_STR(d.field, "relation");
+    CHECK_OK(hv_registry_counts(&fx.ctx, counts));
+    CHECK_EQ_INT(counts[HV_KIND_PERSON], 0);
+    /* And a good file goes through, every row once. */
+    used = (size_t)snprintf(big, sizeof(big), "ref,case_ref,relation,given_name\n");
+    for (int i = 0; i < 900; i++)
+        used += (size_t)snprintf(big + used, sizeof(big) - used, "P%d,C%d,%s,Ali Reza\n", i,
+                                 1 + (i % 2), i < 2 ? "principal" : "child");
+    write_file("people.csv", big);
+    CHECK_OK(hv_registry_import(&fx.ctx, paths, 1, NULL, &k, &d));
+    CHECK_EQ_INT(k.created[HV_KIND_PERSON], 900);
+    CHECK_OK(hv_registry_counts(&fx.ctx, counts));
+    CHECK_EQ_INT(counts[HV_KIND_PERSON], 900);
+    struct hv_arena a;
+    hv_arena_init(&a, 8 << 20);
+    struct hv_person_hit *hits;
+    size_t n = 0;
+    CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR("reza ali"), HV_STR_NULL, 1000, &hits, &n, &d));
+    CHECK_EQ_INT(n, 900);
+    hv_arena_finish(&a);
+    fixture_close(&fx);
+}
+
 static void test_reseal(void)
 {
     struct fixture fx;
@@ -340,6 +398,7 @@ int main(void)
     RUN(test_name_key);
     RUN(test_import_find_edit);
     RUN(test_rejects_and_atomicity);
+    RUN(test_pipelined_errors);
     RUN(test_reseal);
     rmdir(dir);
     return test_report();

@@ -135,6 +135,12 @@ enum hv_err hv_case_view_get(struct hv_ctx *ctx, struct hv_arena *a, struct hv_s
     return err;
 }
 
+enum hv_err hv_case_people_count(struct hv_ctx *ctx, int64_t case_id, int64_t *n)
+{
+    static const char sql[] = "SELECT count(*) FROM person WHERE case_id = ?1";
+    return hv_store_query_int(ctx->store, sql, true, case_id, 0, n);
+}
+
 enum hv_err hv_registry_counts(struct hv_ctx *ctx, int64_t counts[HV_N_KINDS])
 {
     for (int i = 0; i < HV_N_KINDS; i++) {
