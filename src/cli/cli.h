@@ -11,16 +11,16 @@
 #include "haven/vault.h"
 
 /* Exit codes beyond hv_err_exit_code: 0 ok, 1 usage error, 3 import finished with rejects. */
-#define HV_EXIT_USAGE    1
-#define HV_EXIT_REJECTS  3
+#define HV_EXIT_USAGE   1
+#define HV_EXIT_REJECTS 3
 
 struct cli {
-    const char *db;        /* --db or HAVEN_DB */
-    const char *key_file;  /* --key-file or HAVEN_KEY_FILE, default <db>.key */
-    const char *passphrase;/* from HAVEN_PASSPHRASE when set */
-    const char *actor;     /* --actor or HAVEN_ACTOR or USER */
-    bool json;             /* --json */
-    bool quiet;            /* --quiet: no progress */
+    const char *db;         /* --db or HAVEN_DB */
+    const char *key_file;   /* --key-file or HAVEN_KEY_FILE, default <db>.key */
+    const char *passphrase; /* from HAVEN_PASSPHRASE when set */
+    const char *actor;      /* --actor or HAVEN_ACTOR or USER */
+    bool json;              /* --json */
+    bool quiet;             /* --quiet: no progress */
     char key_file_buf[4096];
     struct hv_logger log;
     struct hv_ctx ctx;
@@ -59,5 +59,6 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_names(struct cli *c, int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const char usage[] =
     "  audit verify|list    verify the hash-chained audit log; list entries\n"
     "  key rotate|shred     rotate keys; destroy them (crypto-shredding)\n"
     "  status               what the database holds\n"
+    "  names compare|normalize  how the names engine reads and compares names\n"
     "\n"
     "global options (anywhere on the line):\n"
     "  --db PATH            database file (default: $HAVEN_DB, else haven.db)\n"
@@ -41,9 +42,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "init", cmd_init },     { "demo", cmd_demo },     { "import", cmd_import },
-    { "export", cmd_export }, { "case", cmd_case },     { "person", cmd_person },
-    { "audit", cmd_audit },   { "key", cmd_key },       { "status", cmd_status },
+    { "init", cmd_init },     { "demo", cmd_demo }, { "import", cmd_import },
+    { "export", cmd_export }, { "case", cmd_case }, { "person", cmd_person },
+    { "audit", cmd_audit },   { "key", cmd_key },   { "status", cmd_status },
+    { "names", cmd_names },
 };
 
 /* Takes the global options out of argv (they may appear anywhere); returns the new argc or
