@@ -219,8 +219,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("bench/ingest: %llu generated people in %llu cases (%.1f s to generate), in %s\n",
-           (unsigned long long)sum.people, (unsigned long long)sum.cases, hv_monotonic() - t0,
-           dir);
+           (unsigned long long)sum.people, (unsigned long long)sum.cases, hv_monotonic() - t0, dir);
     struct result hv = in_child(haven_import, dir);
     struct result raw = in_child(raw_insert, dir);
     char cmd[4200];

@@ -9,11 +9,11 @@ struct hv_arena_chunk;
 struct hv_arena_defer_entry;
 
 struct hv_arena {
-    struct hv_arena_chunk *head;        /* newest chunk first */
+    struct hv_arena_chunk *head;         /* newest chunk first */
     struct hv_arena_defer_entry *defers; /* run in reverse order by finish/reset */
-    size_t limit;                       /* hard cap on bytes handed out, 0 = unlimited */
-    size_t used;                        /* bytes handed out so far */
-    bool failed;                        /* sticky: an allocation hit the limit */
+    size_t limit;                        /* hard cap on bytes handed out, 0 = unlimited */
+    size_t used;                         /* bytes handed out so far */
+    bool failed;                         /* sticky: an allocation hit the limit */
 };
 
 void hv_arena_init(struct hv_arena *a, size_t limit);

@@ -9,13 +9,13 @@
 #include "haven/err.h"
 
 struct hv_audit_entry {
-    int64_t seq;           /* 1, 2, 3 ... without gaps */
-    int64_t at;            /* seconds since the epoch, UTC */
+    int64_t seq; /* 1, 2, 3 ... without gaps */
+    int64_t at;  /* seconds since the epoch, UTC */
     char actor[64];
-    char action[48];       /* e.g. "case.edit", "import", "key.rotate" */
-    char entity[32];       /* e.g. "case", "person", "import" */
-    int64_t entity_id;     /* 0 when not applicable */
-    char detail[160];      /* ids and counts only, never personal data */
+    char action[48];         /* e.g. "case.edit", "import", "key.rotate" */
+    char entity[32];         /* e.g. "case", "person", "import" */
+    int64_t entity_id;       /* 0 when not applicable */
+    char detail[160];        /* ids and counts only, never personal data */
     uint8_t change_hash[32]; /* hash of the change's content (zeros when none) */
     uint8_t prev_hash[32];
     uint8_t hash[32];
@@ -25,15 +25,14 @@ struct hv_audit_entry {
  * or roll back together (HV_ERR_INTERNAL outside a transaction). change may be NULL.
  * *seq (may be NULL) receives the new entry's sequence number. */
 HV_MUST_CHECK enum hv_err hv_audit_append(struct hv_ctx *ctx, const char *action,
-                                          const char *entity, int64_t entity_id,
-                                          const char *detail, const uint8_t change_hash[32],
-                                          int64_t *seq);
+                                          const char *entity, int64_t entity_id, const char *detail,
+                                          const uint8_t change_hash[32], int64_t *seq);
 
 struct hv_audit_report {
-    int64_t n_entries;     /* entries checked */
+    int64_t n_entries; /* entries checked */
     bool ok;
-    int64_t bad_seq;       /* first entry that does not verify (0 when ok) */
-    char reason[160];      /* why it does not verify */
+    int64_t bad_seq;  /* first entry that does not verify (0 when ok) */
+    char reason[160]; /* why it does not verify */
 };
 
 /* Walks the whole chain from the first entry, recomputing every hash; reports the first

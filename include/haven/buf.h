@@ -8,10 +8,10 @@
 #include "haven/str.h"
 
 struct hv_buf {
-    char *ptr;     /* heap; NULL until the first append */
-    size_t len;    /* bytes used, not counting the NUL */
-    size_t alloc;  /* bytes allocated */
-    size_t cap;    /* hard cap on len, 0 = unlimited */
+    char *ptr;    /* heap; NULL until the first append */
+    size_t len;   /* bytes used, not counting the NUL */
+    size_t alloc; /* bytes allocated */
+    size_t cap;   /* hard cap on len, 0 = unlimited */
 };
 
 void hv_buf_init(struct hv_buf *b, size_t cap);

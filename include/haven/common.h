@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HV_MUST_CHECK    __attribute__((warn_unused_result))
-#define HV_PRINTF(a, b)  __attribute__((format(printf, a, b)))
-#define HV_ARRAY_LEN(x)  (sizeof(x) / sizeof((x)[0]))
+#define HV_MUST_CHECK   __attribute__((warn_unused_result))
+#define HV_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define HV_ARRAY_LEN(x) (sizeof(x) / sizeof((x)[0]))
 
 /* Heap exhaustion aborts (see docs/internals/ERRORS.md); configured limits are errors. */
 void *hv_xmalloc(size_t size);

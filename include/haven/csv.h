@@ -8,21 +8,21 @@
 #include "haven/err.h"
 #include "haven/str.h"
 
-#define HV_CSV_MAX_FIELDS      256
-#define HV_CSV_MAX_RECORD      (1u << 20) /* bytes in one record */
+#define HV_CSV_MAX_FIELDS 256
+#define HV_CSV_MAX_RECORD (1u << 20) /* bytes in one record */
 
 struct hv_csv_reader {
-    FILE *f;                  /* borrowed, or NULL for an in-memory source */
-    const char *mem;          /* in-memory source */
+    FILE *f;         /* borrowed, or NULL for an in-memory source */
+    const char *mem; /* in-memory source */
     size_t mem_len, mem_pos;
-    uint64_t line;            /* physical line of the next byte, 1-based */
-    uint64_t record_line;     /* line where the last returned record started */
-    uint64_t byte_offset;     /* bytes consumed so far (for progress) */
-    struct hv_buf rec;        /* unescaped field bytes of the current record */
+    uint64_t line;        /* physical line of the next byte, 1-based */
+    uint64_t record_line; /* line where the last returned record started */
+    uint64_t byte_offset; /* bytes consumed so far (for progress) */
+    struct hv_buf rec;    /* unescaped field bytes of the current record */
     size_t starts[HV_CSV_MAX_FIELDS + 1];
     size_t n_fields;
-    int pending;              /* one byte of look-ahead, or -1 */
-    bool first;               /* a UTF-8 byte-order mark is skipped at the start */
+    int pending; /* one byte of look-ahead, or -1 */
+    bool first;  /* a UTF-8 byte-order mark is skipped at the start */
 };
 
 void hv_csv_init_file(struct hv_csv_reader *r, FILE *f);

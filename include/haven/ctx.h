@@ -11,12 +11,12 @@ struct hv_store;
 struct hv_vault;
 
 struct hv_ctx {
-    struct hv_store *store;       /* borrowed; open for the context's lifetime */
-    struct hv_vault *vault;       /* borrowed; NULL when no key was given (sealed reads fail) */
-    struct hv_clock clock;        /* injectable for tests */
-    const struct hv_logger *log;  /* may be NULL */
-    struct hv_progress progress;  /* long jobs report here */
-    const char *actor;            /* who is acting, recorded in the audit chain; NUL-terminated */
+    struct hv_store *store;      /* borrowed; open for the context's lifetime */
+    struct hv_vault *vault;      /* borrowed; NULL when no key was given (sealed reads fail) */
+    struct hv_clock clock;       /* injectable for tests */
+    const struct hv_logger *log; /* may be NULL */
+    struct hv_progress progress; /* long jobs report here */
+    const char *actor;           /* who is acting, recorded in the audit chain; NUL-terminated */
 };
 
 #endif

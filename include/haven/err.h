@@ -28,10 +28,10 @@ int hv_err_exit_code(enum hv_err err);
 /* User-facing detail about a failure: where (file, line, field) and why. Safe to show to the
  * user who supplied the input; never holds SQL or library error text. */
 struct hv_diag {
-    char file[256];  /* input file, or "" */
-    uint64_t line;   /* 1-based line (or record) in file, 0 when not applicable */
-    char field[64];  /* field or column name, or "" */
-    char msg[320];   /* the reason, a sentence without trailing period */
+    char file[256]; /* input file, or "" */
+    uint64_t line;  /* 1-based line (or record) in file, 0 when not applicable */
+    char field[64]; /* field or column name, or "" */
+    char msg[320];  /* the reason, a sentence without trailing period */
 };
 
 /* Clears d (NULL-safe). */

@@ -9,12 +9,12 @@
 #define HV_JW_MAX_DEPTH 32
 
 struct hv_jw {
-    struct hv_buf *out;                 /* borrowed */
+    struct hv_buf *out; /* borrowed */
     int depth;
     bool need_comma[HV_JW_MAX_DEPTH];
     bool after_key;
-    bool pretty;                        /* newlines and two-space indents */
-    enum hv_err err;                    /* sticky */
+    bool pretty;     /* newlines and two-space indents */
+    enum hv_err err; /* sticky */
 };
 
 void hv_jw_init(struct hv_jw *w, struct hv_buf *out, bool pretty);

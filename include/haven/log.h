@@ -10,8 +10,8 @@
 enum hv_log_level { HV_LOG_DEBUG, HV_LOG_INFO, HV_LOG_WARN, HV_LOG_ERROR };
 
 struct hv_logger {
-    FILE *out;              /* borrowed; NULL silences the logger */
-    enum hv_log_level min;  /* messages below this level are dropped */
+    FILE *out;             /* borrowed; NULL silences the logger */
+    enum hv_log_level min; /* messages below this level are dropped */
 };
 
 /* NULL-safe on lg. */

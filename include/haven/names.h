@@ -12,23 +12,23 @@
 
 /* Limits. A name longer than HV_NAMES_MAX_INPUT bytes is refused with HV_ERR_LIMIT; so is one
  * that yields more than HV_NAMES_MAX_PARTS parts or more derived text than fits a name. */
-#define HV_NAMES_MAX_INPUT  256
-#define HV_NAMES_MAX_PARTS  16
-#define HV_NAMES_TEXT_MAX   2048
+#define HV_NAMES_MAX_INPUT 256
+#define HV_NAMES_MAX_PARTS 16
+#define HV_NAMES_TEXT_MAX  2048
 
 /* The tables loaded from the data directory: immutable after hv_names_create and safe to share
  * between threads. */
 struct hv_names;
 
 /* Part flags. */
-#define HV_NAME_PART_HONORIFIC  0x0001u /* a title or honorific (Haji, Mullah, Khan as a title) */
-#define HV_NAME_PART_PARTICLE   0x0002u /* a connecting particle (bin, ibn, al standing alone) */
-#define HV_NAME_PART_OPTIONAL   (HV_NAME_PART_HONORIFIC | HV_NAME_PART_PARTICLE)
-#define HV_NAME_PART_JOINED     0x0004u /* split out of one written token (Abdulrahman) */
-#define HV_NAME_PART_ARABIC     0x0008u /* written in Arabic script, transliterated */
-#define HV_NAME_PART_LEXICON    0x0010u /* Arabic-script token found in the native lexicon */
-#define HV_NAME_PART_KNOWN      0x0020u /* the key is a name the tables know */
-#define HV_NAME_PART_OTHER      0x0040u /* another script, romanised by ICU Any-Latin */
+#define HV_NAME_PART_HONORIFIC 0x0001u /* a title or honorific (Haji, Mullah, Khan as a title) */
+#define HV_NAME_PART_PARTICLE  0x0002u /* a connecting particle (bin, ibn, al standing alone) */
+#define HV_NAME_PART_OPTIONAL  (HV_NAME_PART_HONORIFIC | HV_NAME_PART_PARTICLE)
+#define HV_NAME_PART_JOINED    0x0004u /* split out of one written token (Abdulrahman) */
+#define HV_NAME_PART_ARABIC    0x0008u /* written in Arabic script, transliterated */
+#define HV_NAME_PART_LEXICON   0x0010u /* Arabic-script token found in the native lexicon */
+#define HV_NAME_PART_KNOWN     0x0020u /* the key is a name the tables know */
+#define HV_NAME_PART_OTHER     0x0040u /* another script, romanised by ICU Any-Latin */
 
 /* One name part. Strings are (offset, length) into the owning hv_name's text so that a parsed
  * name can be copied with memcpy; read them with hv_name_part_*(). */
@@ -48,9 +48,9 @@ struct hv_name_part {
 struct hv_name {
     struct hv_name_part parts[HV_NAMES_MAX_PARTS];
     size_t n_parts;
-    size_t n_tokens;               /* tokens after normalisation */
-    size_t text_len;               /* bytes used in text */
-    char text[HV_NAMES_TEXT_MAX];  /* every part string, each NUL-terminated */
+    size_t n_tokens;              /* tokens after normalisation */
+    size_t text_len;              /* bytes used in text */
+    char text[HV_NAMES_TEXT_MAX]; /* every part string, each NUL-terminated */
 };
 
 struct hv_str hv_name_part_norm(const struct hv_name *n, size_t i);
@@ -58,8 +58,8 @@ struct hv_str hv_name_part_latin(const struct hv_name *n, size_t i);
 struct hv_str hv_name_part_key(const struct hv_name *n, size_t i);
 struct hv_str hv_name_part_skeleton(const struct hv_name *n, size_t i);
 
-/* Loads the tables from data_dir (the repository's data/ directory: it reads the .tsv tables under names/; NULL
- * means the directory compiled in). Returns HV_ERR_IO when a table cannot be read and
+/* Loads the tables from data_dir (the repository's data/ directory: it reads the .tsv tables under
+ * names/; NULL means the directory compiled in). Returns HV_ERR_IO when a table cannot be read and
  * HV_ERR_INVALID when one is malformed (diag names the file, line and reason). The result is
  * a heap object released by hv_names_destroy. */
 HV_MUST_CHECK enum hv_err hv_names_create(const char *data_dir, struct hv_names **out,
@@ -91,18 +91,18 @@ typedef double hv_names_tf_fn(void *ud, struct hv_str key);
 
 /* Tuning for hv_names_compare. hv_names_weights_default fills the documented defaults. */
 struct hv_names_weights {
-    hv_names_tf_fn *tf;     /* NULL: the default frequency table built from data/names */
+    hv_names_tf_fn *tf; /* NULL: the default frequency table built from data/names */
     void *tf_ud;
-    double exact;           /* part score when the Latin forms are equal (1.0) */
-    double variant;         /* keys equal through the variant tables (0.97) */
-    double translit;        /* Arabic script vs Latin, same key or skeleton (0.93) */
-    double joined;          /* one part equals two joined parts of the other name (0.95) */
-    double skeleton;        /* same skeleton, different keys, both Latin (0.80) */
-    double fuzzy_floor;     /* string similarity at which a fuzzy part score starts (0.70) */
-    double fuzzy_max;       /* part score for a string similarity of 1 (0.90) */
-    double min_pair;        /* pairs scoring below this are not aligned (0.05) */
-    double unknown_freq;    /* frequency assumed for a part the tf does not know (2e-4) */
-    double max_freq;        /* frequencies are capped here so no part weighs nothing (0.5) */
+    double exact;        /* part score when the Latin forms are equal (1.0) */
+    double variant;      /* keys equal through the variant tables (0.97) */
+    double translit;     /* Arabic script vs Latin, same key or skeleton (0.93) */
+    double joined;       /* one part equals two joined parts of the other name (0.95) */
+    double skeleton;     /* same skeleton, different keys, both Latin (0.80) */
+    double fuzzy_floor;  /* string similarity at which a fuzzy part score starts (0.70) */
+    double fuzzy_max;    /* part score for a string similarity of 1 (0.90) */
+    double min_pair;     /* pairs scoring below this are not aligned (0.05) */
+    double unknown_freq; /* frequency assumed for a part the tf does not know (2e-4) */
+    double max_freq;     /* frequencies are capped here so no part weighs nothing (0.5) */
 };
 
 void hv_names_weights_default(struct hv_names_weights *w);
@@ -121,17 +121,17 @@ const char *hv_names_reason_str(enum hv_names_reason r);
 
 /* One aligned pair: one or two parts of a with one or two parts of b (two when joined). */
 struct hv_names_pair {
-    uint8_t a[2], n_a;       /* part indexes in a */
-    uint8_t b[2], n_b;       /* part indexes in b */
+    uint8_t a[2], n_a; /* part indexes in a */
+    uint8_t b[2], n_b; /* part indexes in b */
     enum hv_names_reason reason;
-    double sim;              /* part score in [0, 1] */
-    double weight;           /* evidence weight of the pair (0 for optional parts) */
+    double sim;    /* part score in [0, 1] */
+    double weight; /* evidence weight of the pair (0 for optional parts) */
 };
 
 /* The outcome of a comparison. The names are borrowed (pointers, valid while they are). */
 struct hv_names_match {
     const struct hv_name *a, *b;
-    double score;            /* [0, 1]: weighted share of both names' evidence that aligned */
+    double score; /* [0, 1]: weighted share of both names' evidence that aligned */
     struct hv_names_pair pairs[HV_NAMES_MAX_PARTS];
     size_t n_pairs;
     uint8_t unmatched_a[HV_NAMES_MAX_PARTS], n_unmatched_a; /* parts of a left over */
@@ -154,8 +154,7 @@ struct hv_names_result {
 
 /* Parses a and b into result and compares them. Errors as hv_names_parse. */
 HV_MUST_CHECK enum hv_err hv_names_compare(const struct hv_names *names, struct hv_str a,
-                                           struct hv_str b,
-                                           const struct hv_names_weights *weights,
+                                           struct hv_str b, const struct hv_names_weights *weights,
                                            struct hv_names_result *result);
 
 /* Writes a parsed name as a JSON object (parts with their forms, keys, skeletons and flags). */

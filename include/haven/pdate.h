@@ -7,19 +7,19 @@
 #include "haven/common.h"
 
 enum hv_pdate_precision {
-    HV_PDATE_NONE = 0,  /* unknown */
-    HV_PDATE_DAY,       /* 1985-03-12 */
-    HV_PDATE_MONTH,     /* 1985-03 */
-    HV_PDATE_YEAR,      /* 1985 */
-    HV_PDATE_RANGE,     /* 1980..1985 (inclusive years) */
+    HV_PDATE_NONE = 0, /* unknown */
+    HV_PDATE_DAY,      /* 1985-03-12 */
+    HV_PDATE_MONTH,    /* 1985-03 */
+    HV_PDATE_YEAR,     /* 1985 */
+    HV_PDATE_RANGE,    /* 1980..1985 (inclusive years) */
 };
 
 struct hv_pdate {
     enum hv_pdate_precision precision;
-    int16_t year;     /* first year; for RANGE the lower bound */
-    int16_t year_to;  /* RANGE upper bound; equals year otherwise */
-    uint8_t month;    /* 1-12 for DAY and MONTH, else 0 */
-    uint8_t day;      /* 1-31 for DAY, else 0 */
+    int16_t year;    /* first year; for RANGE the lower bound */
+    int16_t year_to; /* RANGE upper bound; equals year otherwise */
+    uint8_t month;   /* 1-12 for DAY and MONTH, else 0 */
+    uint8_t day;     /* 1-31 for DAY, else 0 */
 };
 
 /* Parses "", "1985", "1985-03", "1985-03-12" or "1980..1985". Rejects impossible dates

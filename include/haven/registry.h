@@ -28,50 +28,50 @@ enum hv_kind_id {
 };
 
 enum hv_field_type {
-    HV_FT_TEXT,   /* free text (UTF-8, no control characters but tab) */
-    HV_FT_REF,    /* an external id: [A-Za-z0-9._:/-], 1..64 bytes */
-    HV_FT_ENUM,   /* one of def->allowed */
-    HV_FT_LIST,   /* ';'-separated values, each one of def->allowed (or free when NULL) */
-    HV_FT_INT,    /* integer within [min, max] */
-    HV_FT_REAL,   /* decimal number within [min, max] */
-    HV_FT_PDATE,  /* partial date, see pdate.h */
+    HV_FT_TEXT,    /* free text (UTF-8, no control characters but tab) */
+    HV_FT_REF,     /* an external id: [A-Za-z0-9._:/-], 1..64 bytes */
+    HV_FT_ENUM,    /* one of def->allowed */
+    HV_FT_LIST,    /* ';'-separated values, each one of def->allowed (or free when NULL) */
+    HV_FT_INT,     /* integer within [min, max] */
+    HV_FT_REAL,    /* decimal number within [min, max] */
+    HV_FT_PDATE,   /* partial date, see pdate.h */
     HV_FT_COUNTRY, /* ISO 3166-1 alpha-2, upper case */
 };
 
 struct hv_field_def {
-    const char *name;            /* CSV column and JSON key */
+    const char *name; /* CSV column and JSON key */
     enum hv_field_type type;
     bool required;
-    bool sealed;                 /* encrypted at rest */
-    uint16_t max_len;            /* bytes */
-    const char *const *allowed;  /* NULL-terminated, for ENUM and LIST */
-    const char *dflt;            /* canonical default when empty, or NULL */
-    double min, max;             /* INT and REAL bounds */
-    const char *blind;           /* blind-index domain (exact look-up), or NULL */
-    bool name_part;              /* its tokens go into the person name index */
+    bool sealed;                /* encrypted at rest */
+    uint16_t max_len;           /* bytes */
+    const char *const *allowed; /* NULL-terminated, for ENUM and LIST */
+    const char *dflt;           /* canonical default when empty, or NULL */
+    double min, max;            /* INT and REAL bounds */
+    const char *blind;          /* blind-index domain (exact look-up), or NULL */
+    bool name_part;             /* its tokens go into the person name index */
 };
 
 #define HV_REC_MAX_FIELDS 16
 
 struct hv_kind_def {
     enum hv_kind_id id;
-    const char *name;        /* "person" */
-    const char *plural;      /* "people": JSON key and CLI word */
-    const char *file;        /* "people.csv" */
-    const char *table;       /* SQL table */
+    const char *name;   /* "person" */
+    const char *plural; /* "people": JSON key and CLI word */
+    const char *file;   /* "people.csv" */
+    const char *table;  /* SQL table */
     const struct hv_field_def *fields;
-    size_t n_fields;         /* field 0 is always "ref" */
-    int parent_field;        /* index of the parent-ref field (case_ref, person_ref) or -1 */
-    enum hv_kind_id parent;  /* kind the parent ref points to */
+    size_t n_fields;           /* field 0 is always "ref" */
+    int parent_field;          /* index of the parent-ref field (case_ref, person_ref) or -1 */
+    enum hv_kind_id parent;    /* kind the parent ref points to */
     const char *parent_column; /* "case_id" */
 };
 
 /* A record: values[i] is field i's canonical text (empty = not known). Arena-owned. */
 struct hv_record {
     const struct hv_kind_def *kind;
-    int64_t id;          /* database id, 0 before it is stored */
-    int64_t parent_id;   /* database id of the parent, 0 when none */
-    int64_t audit_seq;   /* audit entry that last wrote it (read only) */
+    int64_t id;        /* database id, 0 before it is stored */
+    int64_t parent_id; /* database id of the parent, 0 when none */
+    int64_t audit_seq; /* audit entry that last wrote it (read only) */
     struct hv_str values[HV_REC_MAX_FIELDS];
 };
 
@@ -96,8 +96,8 @@ struct hv_import_counts {
 };
 
 struct hv_import_options {
-    const char *reject_file;  /* NULL: all-or-nothing; else commit valid rows, write rejects */
-    bool dry_run;             /* validate and count, then roll back */
+    const char *reject_file; /* NULL: all-or-nothing; else commit valid rows, write rejects */
+    bool dry_run;            /* validate and count, then roll back */
     const struct hv_vault_key_source *key_source; /* opens sealed exports; may be NULL */
 };
 
@@ -106,8 +106,7 @@ struct hv_import_options {
  * written and diag names the file, line, field and reason. */
 HV_MUST_CHECK enum hv_err hv_registry_import(struct hv_ctx *ctx, const char *const *paths,
                                              size_t n_paths, const struct hv_import_options *opt,
-                                             struct hv_import_counts *counts,
-                                             struct hv_diag *diag);
+                                             struct hv_import_counts *counts, struct hv_diag *diag);
 
 /* --- export --------------------------------------------------------------------------- */
 
@@ -117,8 +116,7 @@ enum hv_export_format { HV_EXPORT_CSV, HV_EXPORT_JSON };
  * JSON: writes one document to out ("-" for stdout). sealed (JSON only) writes it through the
  * vault's sealed-file format. */
 HV_MUST_CHECK enum hv_err hv_registry_export(struct hv_ctx *ctx, enum hv_export_format format,
-                                             const char *out, bool sealed,
-                                             struct hv_diag *diag);
+                                             const char *out, bool sealed, struct hv_diag *diag);
 
 /* --- reading -------------------------------------------------------------------------- */
 
@@ -140,10 +138,14 @@ HV_MUST_CHECK enum hv_err hv_record_each(struct hv_ctx *ctx, const struct hv_kin
 /* A case with everything under it. */
 struct hv_case_view {
     struct hv_record kase;
-    struct hv_record *people;   size_t n_people;
-    struct hv_record *documents; size_t n_documents;
-    struct hv_record *employment; size_t n_employment;
-    struct hv_record *contacts; size_t n_contacts;
+    struct hv_record *people;
+    size_t n_people;
+    struct hv_record *documents;
+    size_t n_documents;
+    struct hv_record *employment;
+    size_t n_employment;
+    struct hv_record *contacts;
+    size_t n_contacts;
 };
 HV_MUST_CHECK enum hv_err hv_case_view_get(struct hv_ctx *ctx, struct hv_arena *a,
                                            struct hv_str case_ref, struct hv_case_view *out);
@@ -156,8 +158,8 @@ struct hv_person_hit {
 };
 HV_MUST_CHECK enum hv_err hv_person_find(struct hv_ctx *ctx, struct hv_arena *a,
                                          struct hv_str name_query, struct hv_str doc_number,
-                                         size_t max, struct hv_person_hit **hits,
-                                         size_t *n_hits, struct hv_diag *diag);
+                                         size_t max, struct hv_person_hit **hits, size_t *n_hits,
+                                         struct hv_diag *diag);
 
 /* --- correction ----------------------------------------------------------------------- */
 

@@ -44,14 +44,13 @@ HV_MUST_CHECK enum hv_err hv_store_exec(struct hv_store *st, const char *sql);
 /* Returns a prepared statement for sql, cached by the address of sql: pass a
  * `static const char sql[]`. The statement is reset and its bindings cleared; it stays owned
  * by the store (do not finish it). Only one use of the same text may be live at a time. */
-HV_MUST_CHECK enum hv_err hv_store_stmt(struct hv_store *st, const char *sql,
-                                        struct hv_stmt **out);
+HV_MUST_CHECK enum hv_err hv_store_stmt(struct hv_store *st, const char *sql, struct hv_stmt **out);
 
 /* Like hv_store_stmt, but cached under key (any stable address, e.g. an element of a static
  * const array) for SQL text built at run time: sql is only read when key is not cached yet,
  * and may then be NULL to ask "is it cached?" (HV_ERR_NOTFOUND when not). */
-HV_MUST_CHECK enum hv_err hv_store_stmt_keyed(struct hv_store *st, const void *key,
-                                              const char *sql, struct hv_stmt **out);
+HV_MUST_CHECK enum hv_err hv_store_stmt_keyed(struct hv_store *st, const void *key, const char *sql,
+                                              struct hv_stmt **out);
 
 /* Bind parameter idx (1-based). Text and blobs are copied by the backend. */
 HV_MUST_CHECK enum hv_err hv_stmt_bind_int(struct hv_stmt *s, int idx, int64_t v);
@@ -79,8 +78,7 @@ int64_t hv_store_changes(struct hv_store *st);
 
 /* One-shot helper: runs sql (cached) with one int parameter ?1 (when has_param) and returns
  * the first column of the first row as an integer, or dflt when there is no row. */
-HV_MUST_CHECK enum hv_err hv_store_query_int(struct hv_store *st, const char *sql,
-                                             bool has_param, int64_t param, int64_t dflt,
-                                             int64_t *out);
+HV_MUST_CHECK enum hv_err hv_store_query_int(struct hv_store *st, const char *sql, bool has_param,
+                                             int64_t param, int64_t dflt, int64_t *out);
 
 #endif

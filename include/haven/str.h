@@ -12,10 +12,10 @@ struct hv_str {
     size_t len;
 };
 
-#define HV_STR(lit)    ((struct hv_str){ (lit), sizeof(lit) - 1 })
-#define HV_STR_NULL    ((struct hv_str){ NULL, 0 })
-#define HV_STR_FMT     "%.*s"
-#define HV_STR_ARG(s)  (int)(s).len, (s).ptr
+#define HV_STR(lit)   ((struct hv_str){ (lit), sizeof(lit) - 1 })
+#define HV_STR_NULL   ((struct hv_str){ NULL, 0 })
+#define HV_STR_FMT    "%.*s"
+#define HV_STR_ARG(s) (int)(s).len, (s).ptr
 
 struct hv_str hv_str_c(const char *z); /* view of a NUL-terminated string (NULL -> empty) */
 bool hv_str_eq(struct hv_str a, struct hv_str b);

@@ -37,15 +37,13 @@ HV_MUST_CHECK enum hv_err hv_vault_keyfile_create(const char *path, struct hv_di
 
 /* First-time set-up of a migrated database: creates the data and index keys and stores them
  * wrapped by the master key from src. HV_ERR_CONFLICT when the database already has keys. */
-HV_MUST_CHECK enum hv_err hv_vault_setup(struct hv_store *st,
-                                         const struct hv_vault_key_source *src,
+HV_MUST_CHECK enum hv_err hv_vault_setup(struct hv_store *st, const struct hv_vault_key_source *src,
                                          struct hv_diag *diag);
 
 /* Opens the vault of a database: unwraps its keys with the master key from src. A wrong key
  * is HV_ERR_CRYPTO ("the key does not open this database"), a database without keys
  * HV_ERR_NOTFOUND, a shredded one HV_ERR_CRYPTO with a message saying it was shredded. */
-HV_MUST_CHECK enum hv_err hv_vault_open(struct hv_store *st,
-                                        const struct hv_vault_key_source *src,
+HV_MUST_CHECK enum hv_err hv_vault_open(struct hv_store *st, const struct hv_vault_key_source *src,
                                         struct hv_vault **out, struct hv_diag *diag);
 /* Wipes key material and frees; NULL-safe. */
 void hv_vault_destroy(struct hv_vault *v);
@@ -110,8 +108,7 @@ struct hv_vault_writer;
 struct hv_vault_reader;
 HV_MUST_CHECK enum hv_err hv_vault_writer_create(const struct hv_vault *v, FILE *out,
                                                  struct hv_vault_writer **w, struct hv_diag *diag);
-HV_MUST_CHECK enum hv_err hv_vault_writer_write(struct hv_vault_writer *w, const void *p,
-                                                size_t n);
+HV_MUST_CHECK enum hv_err hv_vault_writer_write(struct hv_vault_writer *w, const void *p, size_t n);
 /* Writes the final chunk and frees; the FILE stays open (caller's). */
 HV_MUST_CHECK enum hv_err hv_vault_writer_close(struct hv_vault_writer *w);
 void hv_vault_writer_abort(struct hv_vault_writer *w); /* frees without finishing; NULL-safe */
@@ -119,8 +116,8 @@ void hv_vault_writer_abort(struct hv_vault_writer *w); /* frees without finishin
 bool hv_vault_is_sealed_file(const void *head, size_t n);
 /* Decrypts a whole sealed file into a heap buffer (*out, *out_len; free()). A truncated or
  * altered file is HV_ERR_CRYPTO. src gives the master key. */
-HV_MUST_CHECK enum hv_err hv_vault_read_sealed_file(const struct hv_vault_key_source *src,
-                                                    FILE *in, char **out, size_t *out_len,
+HV_MUST_CHECK enum hv_err hv_vault_read_sealed_file(const struct hv_vault_key_source *src, FILE *in,
+                                                    char **out, size_t *out_len,
                                                     struct hv_diag *diag);
 
 #endif

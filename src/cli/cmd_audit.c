@@ -67,8 +67,8 @@ static enum hv_err list_one(void *ud, const struct hv_audit_entry *e)
         hv_jw_object_end(w);
         return hv_jw_err(w);
     }
-    printf("%6lld  %s  %-12s %-14s %-10s %6lld  %s\n", (long long)e->seq, when, e->actor,
-           e->action, e->entity, (long long)e->entity_id, e->detail);
+    printf("%6lld  %s  %-12s %-14s %-10s %6lld  %s\n", (long long)e->seq, when, e->actor, e->action,
+           e->entity, (long long)e->entity_id, e->detail);
     return HV_OK;
 }
 

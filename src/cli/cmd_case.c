@@ -102,8 +102,8 @@ static void print_children(const char *title, const struct hv_record *items, siz
     }
 }
 
-static void json_children(struct hv_jw *w, const char *key, const struct hv_record *items,
-                          size_t n, struct hv_str person_ref)
+static void json_children(struct hv_jw *w, const char *key, const struct hv_record *items, size_t n,
+                          struct hv_str person_ref)
 {
     hv_jw_key(w, key);
     hv_jw_array_begin(w);
@@ -191,8 +191,8 @@ int cli_edit(struct cli *c, const char *cmd, const struct hv_kind_def *k, int ar
         struct hv_str field = { argv[i], (size_t)(eq - argv[i]) };
         struct hv_diag diag;
         hv_diag_clear(&diag);
-        enum hv_err err = hv_record_edit(&c->ctx, k, hv_str_c(argv[2]), field, hv_str_c(eq + 1),
-                                         &diag);
+        enum hv_err err =
+            hv_record_edit(&c->ctx, k, hv_str_c(argv[2]), field, hv_str_c(eq + 1), &diag);
         if (err != HV_OK)
             return cli_fail(c, err, &diag);
     }

@@ -44,8 +44,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
             out = argv[++i];
         } else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
             if (!hv_parse_i64(hv_str_c(argv[++i]), &v) || v < 1 || v > HV_DEMO_MAX_CASES)
-                return cli_usage("demo", "--cases takes a number from 1 to %u",
-                                 HV_DEMO_MAX_CASES);
+                return cli_usage("demo", "--cases takes a number from 1 to %u", HV_DEMO_MAX_CASES);
             opt.n_cases = (uint32_t)v;
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             if (!hv_parse_i64(hv_str_c(argv[++i]), &v) || v < 0)

@@ -58,8 +58,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
     enum hv_err err = hv_store_begin(c->ctx.store);
     if (err == HV_OK) {
         err = hv_audit_append(&c->ctx, "export", "registry", 0,
-                              sealed ? "format=json sealed" : (f == HV_EXPORT_CSV ? "format=csv"
-                                                                                  : "format=json"),
+                              sealed ? "format=json sealed"
+                                     : (f == HV_EXPORT_CSV ? "format=csv" : "format=json"),
                               NULL, NULL);
         if (err == HV_OK)
             err = hv_store_commit(c->ctx.store);

@@ -88,7 +88,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
         return rc;
     }
     if (c->json)
-        printf("{\"db\":\"%s\",\"key\":\"%s\"}\n", c->db, use_passphrase ? "passphrase" : c->key_file);
+        printf("{\"db\":\"%s\",\"key\":\"%s\"}\n", c->db,
+               use_passphrase ? "passphrase" : c->key_file);
     else if (use_passphrase)
         printf("created %s (master key from the passphrase)\n", c->db);
     else

@@ -71,14 +71,16 @@ static int key_rotate(struct cli *c, bool data)
         snprintf(old_path, sizeof(old_path), "%s.old", c->key.key_file);
         /* The database now opens only with the new key: put it in the old one's place. */
         if (rename(c->key.key_file, old_path) != 0 || rename(tmp_path, c->key.key_file) != 0) {
-            fprintf(stderr, "haven: keys re-wrapped, but the new key file is at %s: move it "
-                            "to %s yourself\n", tmp_path, c->key.key_file);
+            fprintf(stderr,
+                    "haven: keys re-wrapped, but the new key file is at %s: move it "
+                    "to %s yourself\n",
+                    tmp_path, c->key.key_file);
             return hv_err_exit_code(HV_ERR_IO);
         }
         unlink(old_path);
     }
-    int rc = audit_event(c, "key.rotate", to_file ? "master key: new key file"
-                                                  : "master key: new passphrase");
+    int rc = audit_event(c, "key.rotate",
+                         to_file ? "master key: new key file" : "master key: new passphrase");
     if (rc != 0)
         return rc;
     if (data) {

@@ -209,8 +209,8 @@ int cmd_names(struct cli *c, int argc, char **argv)
     enum hv_err err = hv_names_create(data, &nm, &diag);
     if (err != HV_OK)
         return cli_fail(c, err, &diag);
-    int rc = compare ? do_compare(c, nm, args[0], args[1], json)
-                     : do_normalize(c, nm, args[0], json);
+    int rc =
+        compare ? do_compare(c, nm, args[0], args[1], json) : do_normalize(c, nm, args[0], json);
     hv_names_destroy(nm);
     return rc;
 }

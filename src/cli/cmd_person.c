@@ -66,9 +66,8 @@ int cmd_person(struct cli *c, int argc, char **argv)
     size_t n = 0;
     struct hv_diag diag;
     hv_diag_clear(&diag);
-    enum hv_err err = hv_person_find(&c->ctx, &a, hv_buf_str(&q),
-                                     doc ? hv_str_c(doc) : HV_STR_NULL, (size_t)limit, &hits, &n,
-                                     &diag);
+    enum hv_err err = hv_person_find(&c->ctx, &a, hv_buf_str(&q), doc ? hv_str_c(doc) : HV_STR_NULL,
+                                     (size_t)limit, &hits, &n, &diag);
     for (size_t i = 0; i < n && err == HV_OK; i++)
         err = audit_read(&c->ctx, "person.read", "person", hits[i].person.id,
                          doc ? "person find by document" : "person find by name");

@@ -71,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     struct hv_str a = { (const char *)data, cut };
-    struct hv_str b = cut < size ? (struct hv_str){ (const char *)data + cut + 1, size - cut - 1 }
-                                 : a;
+    struct hv_str b =
+        cut < size ? (struct hv_str){ (const char *)data + cut + 1, size - cut - 1 } : a;
     static struct hv_names_result r;
     enum hv_err err = hv_names_compare(names, a, b, NULL, &r);
     REQUIRE(err == HV_OK || err == HV_ERR_LIMIT);

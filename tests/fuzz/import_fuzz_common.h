@@ -36,8 +36,9 @@ static void fuzz_import(const uint8_t *data, size_t size, const char *suffix)
         struct hv_vault *v = NULL;
         struct hv_store_options opt = { .create = true };
         struct hv_vault_key_source src = { .key_file = key };
-        if (hv_store_open(":memory:", &opt, &st, &d) != HV_OK || hv_store_migrate(st, &d) != HV_OK ||
-            hv_vault_setup(st, &src, &d) != HV_OK || hv_vault_open(st, &src, &v, &d) != HV_OK)
+        if (hv_store_open(":memory:", &opt, &st, &d) != HV_OK ||
+            hv_store_migrate(st, &d) != HV_OK || hv_vault_setup(st, &src, &d) != HV_OK ||
+            hv_vault_open(st, &src, &v, &d) != HV_OK)
             abort();
         struct hv_ctx ctx = { .store = st, .vault = v, .actor = "fuzz" };
         struct hv_import_options io = { .reject_file = mode ? rej : NULL, .key_source = &src };

@@ -50,8 +50,8 @@ static const char *latins(const char *name)
         return "(error)";
     for (size_t i = 0; i < pa.n_parts; i++) {
         struct hv_str k = hv_name_part_latin(&pa, i);
-        len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%.*s", i ? " " : "",
-                                HV_STR_ARG(k));
+        len +=
+            (size_t)snprintf(out + len, sizeof(out) - len, "%s%.*s", i ? " " : "", HV_STR_ARG(k));
     }
     return out;
 }

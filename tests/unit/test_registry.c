@@ -223,16 +223,15 @@ static void test_import_find_edit(void)
     size_t n = 0;
     CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR("mohammad"), HV_STR_NULL, 10, &hits, &n, &d));
     CHECK_EQ_INT(n, 2);
-    CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR("Mohammad ahmadzai"), HV_STR_NULL, 10, &hits,
-                            &n, &d));
+    CHECK_OK(
+        hv_person_find(&fx.ctx, &a, HV_STR("Mohammad ahmadzai"), HV_STR_NULL, 10, &hits, &n, &d));
     CHECK_EQ_INT(n, 1);
     CHECK(n == 1 && hv_str_eqz(hits[0].person.values[0], "P1"));
     CHECK(n == 1 && hv_str_eqz(hits[0].case_ref, "C1"));
-    CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR_NULL, HV_STR("14000101 12345"), 10, &hits, &n,
-                            &d));
+    CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR_NULL, HV_STR("14000101 12345"), 10, &hits, &n, &d));
     CHECK_EQ_INT(n, 1);
-    CHECK_OK(hv_person_find(&fx.ctx, &a, HV_STR_NULL, HV_STR("1400-0101-12346"), 10, &hits, &n,
-                            &d));
+    CHECK_OK(
+        hv_person_find(&fx.ctx, &a, HV_STR_NULL, HV_STR("1400-0101-12346"), 10, &hits, &n, &d));
     CHECK_EQ_INT(n, 0);
 
     /* Edit: validated, stored, audited; the name index follows. */
@@ -307,7 +306,8 @@ static void test_pipelined_errors(void)
     fixture_open(&fx);
     write_file("cases.csv", cases_csv);
     char big[64 * 1024];
-    size_t used = (size_t)snprintf(big, sizeof(big), "ref,case_ref,relation,given_name,birth_date\n");
+    size_t used =
+        (size_t)snprintf(big, sizeof(big), "ref,case_ref,relation,given_name,birth_date\n");
     for (int i = 0; i < 1000; i++) {
         const char *date = i == 700 ? "1985-02-30" : "1985";
         used += (size_t)snprintf(big + used, sizeof(big) - used, "P%d,C%d,%s,Ali,%s\n", i,

@@ -67,8 +67,8 @@ static bool str_same(struct hv_str a, struct hv_str b)
 
 #define SCRIPT_FLAGS (HV_NAME_PART_ARABIC | HV_NAME_PART_OTHER)
 
-static double fuzzy(const struct hv_names *nm, const struct hv_names_weights *w,
-                    struct hv_str ka, struct hv_str kb)
+static double fuzzy(const struct hv_names *nm, const struct hv_names_weights *w, struct hv_str ka,
+                    struct hv_str kb)
 {
     double s = hv__names_jaro_winkler(ka, kb);
     /* The weighted edit distance only refines near misses; far below the floor on Jaro-Winkler
@@ -185,8 +185,8 @@ static void add_pair(struct hv_names_match *m, const size_t *ia, size_t na, cons
 }
 
 /* Joined compounds: one part of x against two adjacent unused parts of y. */
-static void find_joins(const struct hv_names_weights *w, struct hv_names_match *m,
-                       struct side *x, struct side *y, bool x_is_a)
+static void find_joins(const struct hv_names_weights *w, struct hv_names_match *m, struct side *x,
+                       struct side *y, bool x_is_a)
 {
     for (size_t i = 0; i < x->n->n_parts; i++) {
         if (x->used[i] || (x->n->parts[i].flags & HV_NAME_PART_OPTIONAL))
@@ -306,8 +306,7 @@ void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
 }
 
 enum hv_err hv_names_compare(const struct hv_names *nm, struct hv_str a, struct hv_str b,
-                             const struct hv_names_weights *weights,
-                             struct hv_names_result *result)
+                             const struct hv_names_weights *weights, struct hv_names_result *result)
 {
     enum hv_err err = hv_names_parse(nm, a, &result->a);
     if (err == HV_OK)

@@ -33,8 +33,7 @@ static bool scope_ok(uint8_t scope, size_t at, size_t n, size_t len)
     }
 }
 
-size_t hv__names_fold(const struct hv_names *names, struct hv_str word, char *out,
-                      size_t out_cap)
+size_t hv__names_fold(const struct hv_names *names, struct hv_str word, char *out, size_t out_cap)
 {
     char tmp[HV__NAMES_WORD_MAX + 1];
     size_t n = 0;
@@ -73,8 +72,8 @@ size_t hv__names_fold(const struct hv_names *names, struct hv_str word, char *ou
     return collapse(out, len);
 }
 
-size_t hv__names_key(const struct hv_names *names, struct hv_str word, char *out,
-                     size_t out_cap, bool *known)
+size_t hv__names_key(const struct hv_names *names, struct hv_str word, char *out, size_t out_cap,
+                     bool *known)
 {
     *known = false;
     size_t n = hv__names_fold(names, word, out, out_cap);
@@ -92,8 +91,8 @@ size_t hv__names_key(const struct hv_names *names, struct hv_str word, char *out
         *known = true;
         return n;
     }
-    *known = hv__names_map_get(&names->canon, k) != NULL ||
-             hv__names_map_get(&names->freq, k) != NULL;
+    *known =
+        hv__names_map_get(&names->canon, k) != NULL || hv__names_map_get(&names->freq, k) != NULL;
     return n;
 }
 

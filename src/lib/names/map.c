@@ -40,8 +40,7 @@ static uint32_t pool_add(struct hv__names_map *m, struct hv_str s)
     return off;
 }
 
-static struct hv__names_map_slot *find(const struct hv__names_map *m, struct hv_str key,
-                                       uint64_t h)
+static struct hv__names_map_slot *find(const struct hv__names_map *m, struct hv_str key, uint64_t h)
 {
     size_t mask = m->cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
@@ -98,8 +97,7 @@ struct hv__names_map_slot *hv__names_map_put(struct hv__names_map *m, struct hv_
     return s;
 }
 
-const struct hv__names_map_slot *hv__names_map_get(const struct hv__names_map *m,
-                                                   struct hv_str key)
+const struct hv__names_map_slot *hv__names_map_get(const struct hv__names_map *m, struct hv_str key)
 {
     if (m->cap == 0)
         return NULL;
@@ -107,8 +105,7 @@ const struct hv__names_map_slot *hv__names_map_get(const struct hv__names_map *m
     return s->hash == 0 ? NULL : s;
 }
 
-struct hv_str hv__names_map_val(const struct hv__names_map *m,
-                                const struct hv__names_map_slot *s)
+struct hv_str hv__names_map_val(const struct hv__names_map *m, const struct hv__names_map_slot *s)
 {
     return (struct hv_str){ m->pool + s->val_off, s->val_len };
 }

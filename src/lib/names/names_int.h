@@ -12,8 +12,8 @@
 /* An open-addressing map from byte strings to a value string and a number. Built once at
  * start-up, read-only afterwards. */
 struct hv__names_map_slot {
-    uint64_t hash;      /* 0 = empty */
-    uint32_t key_off;   /* into pool */
+    uint64_t hash;    /* 0 = empty */
+    uint32_t key_off; /* into pool */
     uint32_t key_len;
     uint32_t val_off;
     uint32_t val_len;
@@ -22,7 +22,7 @@ struct hv__names_map_slot {
 
 struct hv__names_map {
     struct hv__names_map_slot *slots;
-    size_t cap;          /* power of two */
+    size_t cap; /* power of two */
     size_t n;
     char *pool;
     size_t pool_len, pool_cap;
@@ -36,8 +36,7 @@ struct hv__names_map_slot *hv__names_map_put(struct hv__names_map *m, struct hv_
                                              struct hv_str val, double num, bool replace);
 const struct hv__names_map_slot *hv__names_map_get(const struct hv__names_map *m,
                                                    struct hv_str key);
-struct hv_str hv__names_map_val(const struct hv__names_map *m,
-                                const struct hv__names_map_slot *s);
+struct hv_str hv__names_map_val(const struct hv__names_map *m, const struct hv__names_map_slot *s);
 
 /* A rewrite rule: from -> to at a position within a word. */
 enum hv__names_scope {
@@ -57,9 +56,9 @@ struct hv__names_rule {
 
 /* Title positions (titles.tsv). */
 enum hv__names_pos {
-    HV__POS_ANY,     /* optional wherever it stands, unless it is the only part */
-    HV__POS_PREFIX,  /* optional only before another part */
-    HV__POS_SUFFIX,  /* optional only after another part */
+    HV__POS_ANY,    /* optional wherever it stands, unless it is the only part */
+    HV__POS_PREFIX, /* optional only before another part */
+    HV__POS_SUFFIX, /* optional only after another part */
 };
 
 /* Affix kinds (compounds.tsv). */
@@ -74,24 +73,24 @@ struct hv__names_affix {
     char canon[24];
     uint8_t canon_len;
     uint8_t kind;
-    uint8_t min_rest;  /* the rest of the word must be at least this long */
+    uint8_t min_rest; /* the rest of the word must be at least this long */
 };
 
 struct hv_names {
-    struct hv__names_rule *fold;     /* fold.tsv, in file order */
+    struct hv__names_rule *fold; /* fold.tsv, in file order */
     size_t n_fold;
     struct hv__names_rule *translit; /* arabic_latin.tsv, longest first within a position */
     size_t n_translit;
     struct hv__names_affix *affixes; /* compounds.tsv */
     size_t n_affixes;
-    struct hv__names_map equiv;      /* folded variant -> folded canonical key */
-    struct hv__names_map canon;      /* folded canonical keys (num unused) */
-    struct hv__names_map titles;     /* form (either script) -> canonical title; num = pos */
-    struct hv__names_map particles;  /* form -> canonical particle; num: 1 = joins next word */
-    struct hv__names_map lexicon;    /* Arabic-script token -> Latin word(s) */
-    struct hv__names_map freq;       /* key -> relative frequency */
-    double conf[27][27];             /* substitution costs a..z, index 26 = empty */
-    void *other_translit;            /* ICU UTransliterator for other scripts, or NULL */
+    struct hv__names_map equiv;     /* folded variant -> folded canonical key */
+    struct hv__names_map canon;     /* folded canonical keys (num unused) */
+    struct hv__names_map titles;    /* form (either script) -> canonical title; num = pos */
+    struct hv__names_map particles; /* form -> canonical particle; num: 1 = joins next word */
+    struct hv__names_map lexicon;   /* Arabic-script token -> Latin word(s) */
+    struct hv__names_map freq;      /* key -> relative frequency */
+    double conf[27][27];            /* substitution costs a..z, index 26 = empty */
+    void *other_translit;           /* ICU UTransliterator for other scripts, or NULL */
 };
 
 /* Steps of the pipeline. */
@@ -104,7 +103,7 @@ enum hv__names_script {
 };
 
 struct hv__names_token {
-    uint16_t off, len;  /* into the normalised text */
+    uint16_t off, len; /* into the normalised text */
     uint8_t script;
 };
 
@@ -112,9 +111,8 @@ struct hv__names_token {
 
 /* Normalises input into norm (UTF-8, tokens separated by single spaces) and lists the tokens.
  * Returns HV_ERR_LIMIT when the input or the token count is too large. */
-enum hv_err hv__names_normalize(struct hv_str input, char *norm, size_t norm_cap,
-                                size_t *norm_len, struct hv__names_token *tokens,
-                                size_t *n_tokens);
+enum hv_err hv__names_normalize(struct hv_str input, char *norm, size_t norm_cap, size_t *norm_len,
+                                struct hv__names_token *tokens, size_t *n_tokens);
 
 /* Transliterates one Arabic-script token (normalised) to Latin by the rules. Returns the
  * length written to out (NUL-terminated; 0 when it does not fit). */
@@ -126,12 +124,11 @@ size_t hv__names_translit_other(const struct hv_names *names, struct hv_str toke
                                 size_t out_cap);
 
 /* Folds a lower-case Latin word with fold.tsv and collapses doubled letters. */
-size_t hv__names_fold(const struct hv_names *names, struct hv_str word, char *out,
-                      size_t out_cap);
+size_t hv__names_fold(const struct hv_names *names, struct hv_str word, char *out, size_t out_cap);
 /* Folds and then maps through the variant table: the part key. *known is set when the key is a
  * canonical name of the tables. */
-size_t hv__names_key(const struct hv_names *names, struct hv_str word, char *out,
-                     size_t out_cap, bool *known);
+size_t hv__names_key(const struct hv_names *names, struct hv_str word, char *out, size_t out_cap,
+                     bool *known);
 /* Consonant skeleton of a key. */
 size_t hv__names_skel(struct hv_str key, char *out, size_t out_cap);
 
@@ -139,6 +136,5 @@ size_t hv__names_skel(struct hv_str key, char *out, size_t out_cap);
 double hv__names_jaro_winkler(struct hv_str a, struct hv_str b);
 /* Confusable-weighted edit distance, normalised to [0, 1] similarity. */
 double hv__names_edit_sim(const struct hv_names *names, struct hv_str a, struct hv_str b);
-
 
 #endif

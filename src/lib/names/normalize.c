@@ -120,9 +120,8 @@ static int script_of(UChar32 c)
     return HV__SCRIPT_OTHER;
 }
 
-enum hv_err hv__names_normalize(struct hv_str input, char *norm, size_t norm_cap,
-                                size_t *norm_len, struct hv__names_token *tokens,
-                                size_t *n_tokens)
+enum hv_err hv__names_normalize(struct hv_str input, char *norm, size_t norm_cap, size_t *norm_len,
+                                struct hv__names_token *tokens, size_t *n_tokens)
 {
     *norm_len = 0;
     *n_tokens = 0;
@@ -164,9 +163,8 @@ enum hv_err hv__names_normalize(struct hv_str input, char *norm, size_t norm_cap
         UChar32 c;
         U16_NEXT(decomposed, i, nd, c);
         int8_t gc = (int8_t)u_charType(c);
-        if (gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK ||
-            gc == U_COMBINING_SPACING_MARK || gc == U_FORMAT_CHAR || gc == U_MODIFIER_LETTER ||
-            is_silent(c))
+        if (gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK ||
+            gc == U_FORMAT_CHAR || gc == U_MODIFIER_LETTER || is_silent(c))
             continue;
         bool letter = u_isalpha(c) || gc == U_DECIMAL_DIGIT_NUMBER;
         if (letter) {

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #define MAX_WORDS (HV__NAMES_MAX_TOKENS * 2)
-#define NORM_CAP 8192
-#define WBUF_CAP 8192
+#define NORM_CAP  8192
+#define WBUF_CAP  8192
 
 enum word_kind {
     W_NAME,
@@ -25,8 +25,8 @@ struct word {
     uint16_t token;
     uint16_t flags;
     uint8_t kind;
-    uint8_t pos;        /* title position */
-    bool name;          /* counts as a name word (after position checks) */
+    uint8_t pos; /* title position */
+    bool name;   /* counts as a name word (after position checks) */
 };
 
 struct wbuf {
@@ -79,8 +79,7 @@ static bool text_put(struct hv_name *n, struct hv_str s, uint16_t *off, uint16_t
 }
 
 /* Looks a word (or the two words starting at i) up in a map by its Latin and native forms. */
-static const struct hv__names_map_slot *lookup(const struct hv__names_map *m,
-                                               const struct word *w)
+static const struct hv__names_map_slot *lookup(const struct hv__names_map *m, const struct word *w)
 {
     const struct hv__names_map_slot *s = hv__names_map_get(m, w->latin);
     if (s == NULL && w->norm.len > 0)
@@ -88,8 +87,8 @@ static const struct hv__names_map_slot *lookup(const struct hv__names_map *m,
     return s;
 }
 
-static const struct hv__names_map_slot *lookup2(const struct hv__names_map *m,
-                                                const struct word *a, const struct word *b)
+static const struct hv__names_map_slot *lookup2(const struct hv__names_map *m, const struct word *a,
+                                                const struct word *b)
 {
     char buf[256];
     const struct hv_str forms[2][2] = { { a->latin, b->latin }, { a->norm, b->norm } };
@@ -110,8 +109,8 @@ static const struct hv__names_map_slot *lookup2(const struct hv__names_map *m,
 
 /* Turns tokens into Latin words. */
 static enum hv_err tokens_to_words(const struct hv_names *nm, const char *norm,
-                                   const struct hv__names_token *tok, size_t n_tok,
-                                   struct wbuf *wb, struct word *words, size_t *n_words)
+                                   const struct hv__names_token *tok, size_t n_tok, struct wbuf *wb,
+                                   struct word *words, size_t *n_words)
 {
     char tmp[HV_NAMES_MAX_INPUT * 4 + 1];
     size_t n = 0;

@@ -1,7 +1,7 @@
-/* tables.c - loads the names engine's tables from the .tsv tables under data/names/ (fold rules, Arabic-script
- * rules, variants, titles, particles, compounds, confusable costs) and derives the native
- * lexicon and the default frequency table from the demo's name tables. hv_names_create/destroy.
- * SPDX-License-Identifier: Apache-2.0 */
+/* tables.c - loads the names engine's tables from the .tsv tables under data/names/ (fold rules,
+ * Arabic-script rules, variants, titles, particles, compounds, confusable costs) and derives the
+ * native lexicon and the default frequency table from the demo's name tables.
+ * hv_names_create/destroy. SPDX-License-Identifier: Apache-2.0 */
 #include "names/names_int.h"
 
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <unicode/utrans.h>
 
 #define TABLE_MAX_BYTES (4u << 20)
-#define MAX_COLS 8
+#define MAX_COLS        8
 
 #ifndef HV_DATA_DIR
 #define HV_DATA_DIR "data"
@@ -24,7 +24,7 @@
 struct tsv {
     char path[4200];
     char *text;
-    char *cur;        /* next unread byte */
+    char *cur; /* next unread byte */
     char *end;
     uint64_t line;
     bool header_done;
@@ -32,8 +32,7 @@ struct tsv {
     size_t n_cells;
 };
 
-static enum hv_err tsv_open(struct tsv *t, const char *dir, const char *name,
-                            struct hv_diag *diag)
+static enum hv_err tsv_open(struct tsv *t, const char *dir, const char *name, struct hv_diag *diag)
 {
     memset(t, 0, sizeof(*t));
     int w = snprintf(t->path, sizeof(t->path), "%s/names/%s", dir, name);
@@ -73,9 +72,10 @@ static enum hv_err tsv_open(struct tsv *t, const char *dir, const char *name,
     if (err != HV_OK) {
         free(buf);
         hv_diag_at(diag, t->path, 0);
-        hv_diag_set(diag, NULL, "%s", err == HV_ERR_INVALID ? "not valid UTF-8 text"
-                                      : err == HV_ERR_LIMIT ? "table too large"
-                                                            : "read error");
+        hv_diag_set(diag, NULL, "%s",
+                    err == HV_ERR_INVALID ? "not valid UTF-8 text"
+                    : err == HV_ERR_LIMIT ? "table too large"
+                                          : "read error");
         return err;
     }
     buf[len] = '\0';
@@ -298,14 +298,12 @@ static int parse_pos(const char *s)
 }
 
 /* Stores a form as the normaliser would see it (so "Eng." and "ENG" meet). */
-static void put_normalised(struct hv__names_map *m, const char *form, struct hv_str val,
-                           double num)
+static void put_normalised(struct hv__names_map *m, const char *form, struct hv_str val, double num)
 {
     char norm[HV_NAMES_MAX_INPUT * 4];
     size_t norm_len = 0, n_tok = 0;
     struct hv__names_token tok[HV__NAMES_MAX_TOKENS];
-    if (hv__names_normalize(hv_str_c(form), norm, sizeof(norm), &norm_len, tok, &n_tok) !=
-            HV_OK ||
+    if (hv__names_normalize(hv_str_c(form), norm, sizeof(norm), &norm_len, tok, &n_tok) != HV_OK ||
         norm_len == 0)
         return;
     hv__names_map_put(m, (struct hv_str){ norm, norm_len }, val, num, false);
@@ -379,8 +377,8 @@ static enum hv_err load_confusables(struct hv_names *nm, const char *dir, struct
         int a = t.n_cells == 3 ? letter_index(t.cells[0]) : -1;
         int b = t.n_cells == 3 ? letter_index(t.cells[1]) : -1;
         double cost = 0;
-        if (a < 0 || b < 0 || a == b || !hv_parse_double(hv_str_c(t.cells[2]), &cost) ||
-            cost < 0 || cost > 1) {
+        if (a < 0 || b < 0 || a == b || !hv_parse_double(hv_str_c(t.cells[2]), &cost) || cost < 0 ||
+            cost > 1) {
             err = tsv_bad(&t, diag, "expected: letter, letter (or - for none), cost 0..1");
             break;
         }
@@ -438,8 +436,7 @@ static void add_lexicon(struct hv_names *nm, const char *latin, const char *nati
         char joined[256];
         size_t jl = 0;
         for (size_t i = 0; i < n_words; i++) {
-            int w = snprintf(joined + jl, sizeof(joined) - jl, "%s%s", i > 0 ? " " : "",
-                             words[i]);
+            int w = snprintf(joined + jl, sizeof(joined) - jl, "%s%s", i > 0 ? " " : "", words[i]);
             if (w < 0 || (size_t)w >= sizeof(joined) - jl)
                 return;
             jl += (size_t)w;

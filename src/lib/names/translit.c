@@ -93,8 +93,8 @@ size_t hv__names_translit_other(const struct hv_names *names, struct hv_str toke
     UChar buf[HV_NAMES_MAX_INPUT * 4];
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0;
-    u_strFromUTF8WithSub(buf, (int32_t)HV_ARRAY_LEN(buf), &n, token.ptr, (int32_t)token.len,
-                         0xFFFD, NULL, &st);
+    u_strFromUTF8WithSub(buf, (int32_t)HV_ARRAY_LEN(buf), &n, token.ptr, (int32_t)token.len, 0xFFFD,
+                         NULL, &st);
     if (U_FAILURE(st))
         return 0;
     int32_t limit = n;

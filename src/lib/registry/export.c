@@ -184,8 +184,8 @@ static enum hv_err export_json(struct hv_ctx *ctx, struct sink *s)
     return err != HV_OK ? err : s->err;
 }
 
-enum hv_err hv_registry_export(struct hv_ctx *ctx, enum hv_export_format format,
-                               const char *out, bool sealed, struct hv_diag *diag)
+enum hv_err hv_registry_export(struct hv_ctx *ctx, enum hv_export_format format, const char *out,
+                               bool sealed, struct hv_diag *diag)
 {
     if (ctx->vault == NULL) {
         hv_diag_set(diag, "key", "no key was given: the registry cannot be read");

@@ -151,8 +151,7 @@ static enum hv_err classify(struct input *in, struct hv_diag *diag)
     return hv__import_csv_kind(in->path, &in->kind, diag);
 }
 
-static enum hv_err add_input(struct input *ins, size_t *n, const char *path,
-                             struct hv_diag *diag)
+static enum hv_err add_input(struct input *ins, size_t *n, const char *path, struct hv_diag *diag)
 {
     if (*n >= HV_IMPORT_MAX_INPUTS) {
         hv_diag_set(diag, NULL, "more than %d input files", HV_IMPORT_MAX_INPUTS);
@@ -210,7 +209,8 @@ static enum hv_err expand(const char *path, struct input *ins, size_t *n, struct
     }
     if (*n == before) {
         hv_diag_at(diag, path, 0);
-        hv_diag_set(diag, NULL, "the directory holds no registry files (cases.csv, people.csv, ...)");
+        hv_diag_set(diag, NULL,
+                    "the directory holds no registry files (cases.csv, people.csv, ...)");
         return HV_ERR_INVALID;
     }
     return HV_OK;
@@ -239,8 +239,8 @@ static enum hv_err read_whole(const char *path, FILE *f, char **out, size_t *len
         err = HV_ERR_IO;
     if (err != HV_OK) {
         hv_diag_at(diag, path, 0);
-        hv_diag_set(diag, NULL, err == HV_ERR_LIMIT ? "JSON document larger than 512 MiB"
-                                                    : "read error");
+        hv_diag_set(diag, NULL,
+                    err == HV_ERR_LIMIT ? "JSON document larger than 512 MiB" : "read error");
         hv_buf_finish(&b);
         return err;
     }
@@ -299,8 +299,8 @@ static void count_summary(const struct hv_import_counts *c, char *out, size_t ca
 }
 
 enum hv_err hv_registry_import(struct hv_ctx *ctx, const char *const *paths, size_t n_paths,
-                               const struct hv_import_options *opt,
-                               struct hv_import_counts *counts, struct hv_diag *diag)
+                               const struct hv_import_options *opt, struct hv_import_counts *counts,
+                               struct hv_diag *diag)
 {
     static const struct hv_import_options defaults = { 0 };
     if (opt == NULL)
@@ -364,8 +364,8 @@ enum hv_err hv_registry_import(struct hv_ctx *ctx, const char *const *paths, siz
         int64_t seq = 0;
         err = hv_audit_append(ctx, "import", "import", 0, detail, change, &seq);
         if (err == HV_OK && seq != im.writer.audit_seq) {
-            hv_log(ctx->log, HV_LOG_ERROR, "import: audit seq %lld, expected %lld",
-                   (long long)seq, (long long)im.writer.audit_seq);
+            hv_log(ctx->log, HV_LOG_ERROR, "import: audit seq %lld, expected %lld", (long long)seq,
+                   (long long)im.writer.audit_seq);
             err = HV_ERR_INTERNAL;
         }
     }

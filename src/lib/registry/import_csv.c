@@ -111,8 +111,9 @@ enum hv_err hv__import_csv(struct hv__import *im, const char *path, const struct
         int fi = hv_kind_field(k, name);
         if (fi < 0 || seen[fi]) {
             hv_diag_at(diag, path, 1);
-            hv_diag_set(diag, NULL, fi < 0 ? "unknown column \"%.*s\" in a %s file"
-                                           : "column \"%.*s\" appears twice in a %s file",
+            hv_diag_set(diag, NULL,
+                        fi < 0 ? "unknown column \"%.*s\" in a %s file"
+                               : "column \"%.*s\" appears twice in a %s file",
                         (int)(name.len > 64 ? 64 : name.len), name.ptr, k->plural);
             err = HV_ERR_INVALID;
             goto out;

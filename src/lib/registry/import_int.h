@@ -12,8 +12,8 @@ struct hv__import {
     const struct hv_import_options *opt;
     struct hv_import_counts *counts;
     struct hv__reg_writer writer;
-    struct hv_arena rec_arena;   /* reset after every record */
-    FILE *rejects;               /* open when opt->reject_file is set */
+    struct hv_arena rec_arena; /* reset after every record */
+    FILE *rejects;             /* open when opt->reject_file is set */
     uint64_t n_rejected;
     uint64_t bytes_done, bytes_total; /* progress over all inputs */
 };
@@ -41,7 +41,7 @@ HV_MUST_CHECK enum hv_err hv__import_csv_pipelined(struct hv__import *im, const 
 HV_MUST_CHECK enum hv_err hv__import_csv_kind(const char *path, const struct hv_kind_def **k,
                                               struct hv_diag *diag);
 /* JSON document (data, len), named path in messages. */
-HV_MUST_CHECK enum hv_err hv__import_json(struct hv__import *im, const char *path,
-                                          const char *data, size_t len, struct hv_diag *diag);
+HV_MUST_CHECK enum hv_err hv__import_json(struct hv__import *im, const char *path, const char *data,
+                                          size_t len, struct hv_diag *diag);
 
 #endif

@@ -91,10 +91,11 @@ static enum hv_err value_text(struct walk *w, const struct hv_field_def *f, json
             return fail(w, path, "list too long");
         return HV_OK;
     } else {
-        return fail(w, path, f->type == HV_FT_LIST  ? "has the wrong type (expected an array of strings)"
-                             : f->type == HV_FT_INT ? "has the wrong type (expected an integer)"
-                             : f->type == HV_FT_REAL ? "has the wrong type (expected a number)"
-                                                     : "has the wrong type (expected a string)");
+        return fail(w, path,
+                    f->type == HV_FT_LIST   ? "has the wrong type (expected an array of strings)"
+                    : f->type == HV_FT_INT  ? "has the wrong type (expected an integer)"
+                    : f->type == HV_FT_REAL ? "has the wrong type (expected a number)"
+                                            : "has the wrong type (expected a string)");
     }
     char *z = hv_str_dupz(&w->arena, hv_str_c(tmp));
     if (z == NULL)
@@ -192,8 +193,8 @@ static enum hv_err walk_array(struct walk *w, json_t *arr, const struct hv_kind_
     return HV_OK;
 }
 
-enum hv_err hv__import_json(struct hv__import *im, const char *path, const char *data,
-                            size_t len, struct hv_diag *diag)
+enum hv_err hv__import_json(struct hv__import *im, const char *path, const char *data, size_t len,
+                            struct hv_diag *diag)
 {
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -214,8 +215,7 @@ enum hv_err hv__import_json(struct hv__import *im, const char *path, const char 
     } else if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "haven.registry/1") != 0) {
         err = fail(&w, "format", "must be \"haven.registry/1\"");
     } else if ((locs && !json_is_array(locs)) || (cases && !json_is_array(cases))) {
-        err = fail(&w, locs && !json_is_array(locs) ? "locations" : "cases",
-                   "must be an array");
+        err = fail(&w, locs && !json_is_array(locs) ? "locations" : "cases", "must be an array");
     }
     if (err == HV_OK && locs)
         err = walk_array(&w, locs, hv_kind(HV_KIND_LOCATION), HV_STR_NULL, "locations");

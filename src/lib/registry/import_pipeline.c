@@ -25,7 +25,7 @@ struct batch {
     struct hv_arena arena; /* every value of the batch's rows */
     struct item items[BATCH_ROWS];
     size_t n;
-    bool last;             /* the producer stops after this one */
+    bool last; /* the producer stops after this one */
 };
 
 struct pipe {
@@ -43,7 +43,7 @@ struct pipe {
     size_t n_free;
     struct batch *full[N_BATCHES]; /* FIFO */
     size_t full_head, n_full;
-    bool stop;                     /* the consumer failed: the producer quits */
+    bool stop; /* the consumer failed: the producer quits */
     enum hv_err producer_err;
     struct hv_diag producer_diag;
 };

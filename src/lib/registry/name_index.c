@@ -69,7 +69,7 @@ static enum hv_err write_block(struct hv_ctx *ctx, int64_t bi, int64_t block, co
 
 /* Merges the sorted offsets add[0..n_add) into the block (dropping duplicates). */
 static enum hv_err merge_into_block(struct hv_ctx *ctx, int64_t bi, int64_t block,
-                                   const uint16_t *add, size_t n_add)
+                                    const uint16_t *add, size_t n_add)
 {
     uint16_t old[1u << BLOCK_SHIFT], merged[1u << BLOCK_SHIFT];
     size_t n_old = 0, n = 0, i = 0, j = 0;
@@ -137,8 +137,8 @@ enum hv_err hv__name_index_add_many(struct hv_ctx *ctx, struct hv__name_pair *pa
     return err;
 }
 
-enum hv_err hv__name_index_lookup(struct hv_ctx *ctx, struct hv_arena *a, int64_t bi,
-                                  int64_t **ids, size_t *n)
+enum hv_err hv__name_index_lookup(struct hv_ctx *ctx, struct hv_arena *a, int64_t bi, int64_t **ids,
+                                  size_t *n)
 {
     struct hv_stmt *s = NULL;
     enum hv_err err = hv_store_stmt(ctx->store, lookup_sql, &s);

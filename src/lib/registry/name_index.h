@@ -15,13 +15,12 @@ struct hv__name_pair {
 
 /* Adds or removes one (token, person) entry (read-modify-write of one block). */
 HV_MUST_CHECK enum hv_err hv__name_index_add(struct hv_ctx *ctx, int64_t bi, int64_t person_id);
-HV_MUST_CHECK enum hv_err hv__name_index_remove(struct hv_ctx *ctx, int64_t bi,
-                                                int64_t person_id);
+HV_MUST_CHECK enum hv_err hv__name_index_remove(struct hv_ctx *ctx, int64_t bi, int64_t person_id);
 /* Adds many entries; pairs are sorted in place. */
 HV_MUST_CHECK enum hv_err hv__name_index_add_many(struct hv_ctx *ctx, struct hv__name_pair *pairs,
                                                   size_t n);
 /* Every person id with token bi, ascending, in the arena. */
-HV_MUST_CHECK enum hv_err hv__name_index_lookup(struct hv_ctx *ctx, struct hv_arena *a,
-                                                int64_t bi, int64_t **ids, size_t *n);
+HV_MUST_CHECK enum hv_err hv__name_index_lookup(struct hv_ctx *ctx, struct hv_arena *a, int64_t bi,
+                                                int64_t **ids, size_t *n);
 
 #endif

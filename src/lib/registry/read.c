@@ -31,8 +31,8 @@ enum hv_err hv_record_get(struct hv_ctx *ctx, struct hv_arena *a, const struct h
     return load_one(ctx, a, k, HV__SQL_LOAD_REF, ref, 0, out);
 }
 
-enum hv_err hv_record_get_id(struct hv_ctx *ctx, struct hv_arena *a,
-                             const struct hv_kind_def *k, int64_t id, struct hv_record *out)
+enum hv_err hv_record_get_id(struct hv_ctx *ctx, struct hv_arena *a, const struct hv_kind_def *k,
+                             int64_t id, struct hv_record *out)
 {
     return load_one(ctx, a, k, HV__SQL_LOAD_ID, HV_STR_NULL, id, out);
 }
@@ -41,8 +41,8 @@ enum hv_err hv_record_each(struct hv_ctx *ctx, const struct hv_kind_def *k, int6
                            hv_record_fn *fn, void *ud)
 {
     struct hv_stmt *s = NULL;
-    enum hv_err err = hv__reg_stmt(ctx->store, k, parent_id ? HV__SQL_EACH_PARENT : HV__SQL_EACH,
-                                   &s);
+    enum hv_err err =
+        hv__reg_stmt(ctx->store, k, parent_id ? HV__SQL_EACH_PARENT : HV__SQL_EACH, &s);
     if (err == HV_OK && parent_id)
         err = hv_stmt_bind_int(s, 1, parent_id);
     if (err != HV_OK)
@@ -121,8 +121,7 @@ enum hv_err hv_case_view_get(struct hv_ctx *ctx, struct hv_arena *a, struct hv_s
     memset(out, 0, sizeof(*out));
     enum hv_err err = hv_record_get(ctx, a, hv_kind(HV_KIND_CASE), case_ref, &out->kase);
     if (err == HV_OK)
-        err = collect_children(ctx, a, HV_KIND_PERSON, &out->kase, 1, &out->people,
-                               &out->n_people);
+        err = collect_children(ctx, a, HV_KIND_PERSON, &out->kase, 1, &out->people, &out->n_people);
     if (err == HV_OK)
         err = collect_children(ctx, a, HV_KIND_DOCUMENT, out->people, out->n_people,
                                &out->documents, &out->n_documents);
@@ -130,8 +129,8 @@ enum hv_err hv_case_view_get(struct hv_ctx *ctx, struct hv_arena *a, struct hv_s
         err = collect_children(ctx, a, HV_KIND_EMPLOYMENT, out->people, out->n_people,
                                &out->employment, &out->n_employment);
     if (err == HV_OK)
-        err = collect_children(ctx, a, HV_KIND_CONTACT, out->people, out->n_people,
-                               &out->contacts, &out->n_contacts);
+        err = collect_children(ctx, a, HV_KIND_CONTACT, out->people, out->n_people, &out->contacts,
+                               &out->n_contacts);
     return err;
 }
 
@@ -168,8 +167,8 @@ static size_t query_tokens(const struct hv_vault *v, struct hv_str q, int64_t *b
             continue;
         if (i > start) {
             char key[256];
-            size_t kn = hv_registry_name_key((struct hv_str){ q.ptr + start, i - start }, key,
-                                             sizeof(key));
+            size_t kn =
+                hv_registry_name_key((struct hv_str){ q.ptr + start, i - start }, key, sizeof(key));
             if (kn > 0)
                 bis[n++] = hv_vault_blind(v, "name", key, kn);
         }

@@ -31,8 +31,8 @@ static const char *column(const struct hv_kind_def *k, size_t i)
 static enum hv_err select_list(struct hv_buf *b, const struct hv_kind_def *k)
 {
     const struct hv_kind_def *pk = k->parent_field >= 0 ? hv_kind(k->parent) : NULL;
-    enum hv_err err = hv_buf_appendf(b, "SELECT t.id, t.audit_seq, %s%s",
-                                     pk ? "t." : "", pk ? k->parent_column : "0");
+    enum hv_err err = hv_buf_appendf(b, "SELECT t.id, t.audit_seq, %s%s", pk ? "t." : "",
+                                     pk ? k->parent_column : "0");
     for (size_t i = 0; i < k->n_fields && err == HV_OK; i++) {
         if ((int)i == k->parent_field)
             err = hv_buf_appendf(b, ", (SELECT p.ref FROM %s p WHERE p.id = t.%s)", pk->table,
@@ -123,8 +123,8 @@ static enum hv_err build(struct hv_buf *b, const struct hv_kind_def *k, enum hv_
     }
 }
 
-enum hv_err hv__reg_stmt(struct hv_store *st, const struct hv_kind_def *k,
-                         enum hv__reg_sql which, struct hv_stmt **out)
+enum hv_err hv__reg_stmt(struct hv_store *st, const struct hv_kind_def *k, enum hv__reg_sql which,
+                         struct hv_stmt **out)
 {
     const void *key = &stmt_keys[k->id][which];
     enum hv_err err = hv_store_stmt_keyed(st, key, NULL, out);

@@ -259,11 +259,10 @@ static enum hv_err prepare_binds(const struct hv__reg_writer *w, struct hv_arena
         if (err == HV_OK && f->blind != NULL) {
             char key[256];
             size_t kn = hv__reg_blind_key(val, key, sizeof(key));
-            binds[bi_param - 1] = kn == 0 ? (struct hv__bind){ HV__BIND_NULL, 0, NULL, 0 }
-                                          : (struct hv__bind){ HV__BIND_INT,
-                                                               hv_vault_blind(v, f->blind, key,
-                                                                              kn),
-                                                               NULL, 0 };
+            binds[bi_param - 1] =
+                kn == 0 ? (struct hv__bind){ HV__BIND_NULL, 0, NULL, 0 }
+                        : (struct hv__bind){ HV__BIND_INT, hv_vault_blind(v, f->blind, key, kn),
+                                             NULL, 0 };
             bi_param++;
         }
     }
@@ -357,8 +356,7 @@ static enum hv_err check_new_ref(struct hv__reg_writer *w, const struct hv_recor
 
 enum hv_err hv__reg_prepare_insert(struct hv__reg_writer *w, struct hv_arena *a,
                                    struct hv_record *rec, const char *file, uint64_t line,
-                                   struct hv__bind *binds, size_t *n_binds,
-                                   struct hv_diag *diag)
+                                   struct hv__bind *binds, size_t *n_binds, struct hv_diag *diag)
 {
     const struct hv_kind_def *k = rec->kind;
     uint64_t key = hv__ref_key(k->id, rec->values[0]);
@@ -419,8 +417,7 @@ enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct 
     /* A table that was empty when the transaction began holds only this transaction's rows,
      * and those are all in the map: no need to ask the database. */
     if (!w->was_empty[k->id])
-        err = lookup_ref(ctx->store, k, rec->values[0], &id, old_mac, a,
-                         named ? &old_bis : NULL);
+        err = lookup_ref(ctx->store, k, rec->values[0], &id, old_mac, a, named ? &old_bis : NULL);
     if (err != HV_OK)
         return err;
     record_mac(ctx->vault, rec, mac, &w->scratch);

@@ -8,7 +8,7 @@
 #include "haven/registry.h"
 
 struct hv__ref_map {
-    uint64_t *keys;  /* 0 = empty slot */
+    uint64_t *keys; /* 0 = empty slot */
     int64_t *ids;
     uint64_t *lines; /* where the ref was first met */
     const char **files;

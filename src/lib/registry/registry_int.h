@@ -20,7 +20,7 @@ struct hv__reg_writer {
     struct hv_ctx *ctx;
     int64_t next_id[HV_N_KINDS];
     bool was_empty[HV_N_KINDS]; /* no row existed at the start: a new ref needs no look-up */
-    int64_t audit_seq; /* seq of the audit entry this transaction will append */
+    int64_t audit_seq;          /* seq of the audit entry this transaction will append */
     int64_t now;
     struct hv_hash change;
     struct hv__ref_map refs; /* every ref written in this transaction -> id */
@@ -88,16 +88,16 @@ HV_MUST_CHECK enum hv_err hv__reg_rewrite(struct hv__reg_writer *w, struct hv_ar
 
 /* Statement kinds for hv__reg_stmt. */
 enum hv__reg_sql {
-    HV__SQL_SELECT_REF,   /* id, row_mac by ref */
+    HV__SQL_SELECT_REF, /* id, row_mac by ref */
     HV__SQL_INSERT,
     HV__SQL_UPDATE,
-    HV__SQL_LOAD_ID,      /* full row by id */
-    HV__SQL_LOAD_REF,     /* full row by ref */
-    HV__SQL_EACH,         /* every row, id order */
-    HV__SQL_EACH_PARENT,  /* rows of one parent, id order */
+    HV__SQL_LOAD_ID,     /* full row by id */
+    HV__SQL_LOAD_REF,    /* full row by ref */
+    HV__SQL_EACH,        /* every row, id order */
+    HV__SQL_EACH_PARENT, /* rows of one parent, id order */
     HV__SQL_MAX_ID,
     HV__SQL_COUNT,
-    HV__SQL_ALL_REFS,     /* id, ref of every row */
+    HV__SQL_ALL_REFS, /* id, ref of every row */
     HV__SQL_N
 };
 HV_MUST_CHECK enum hv_err hv__reg_stmt(struct hv_store *st, const struct hv_kind_def *k,

@@ -13,8 +13,8 @@
 
 static bool ref_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == ':' || c == '/' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '/' || c == '-';
 }
 
 static const char *match_allowed(const char *const *allowed, struct hv_str v)
@@ -53,16 +53,16 @@ static enum hv_err check_text(const struct hv_field_def *f, struct hv_str v, str
     for (size_t i = 0; i < v.len; i++) {
         unsigned char c = (unsigned char)v.ptr[i];
         if (c == 0x7f || (c < 0x20 && c != '\t' && !(multiline && (c == '\n' || c == '\r')))) {
-            hv_diag_set(d, f->name, "contains a control character (byte 0x%02x at offset %zu)",
-                        c, i);
+            hv_diag_set(d, f->name, "contains a control character (byte 0x%02x at offset %zu)", c,
+                        i);
             return HV_ERR_INVALID;
         }
     }
     return HV_OK;
 }
 
-static enum hv_err validate_list(struct hv_arena *a, const struct hv_field_def *f,
-                                 struct hv_str v, struct hv_str *out, struct hv_diag *d)
+static enum hv_err validate_list(struct hv_arena *a, const struct hv_field_def *f, struct hv_str v,
+                                 struct hv_str *out, struct hv_diag *d)
 {
     struct hv_buf b;
     hv_buf_init(&b, 4096);
@@ -125,8 +125,7 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
     }
     bool free_form = f->type == HV_FT_TEXT || f->type == HV_FT_REF || f->type == HV_FT_LIST;
     if (v.len > f->max_len && (free_form || v.len > 64)) {
-        hv_diag_set(d, f->name, "is %zu bytes long; the limit is %u", v.len,
-                    (unsigned)f->max_len);
+        hv_diag_set(d, f->name, "is %zu bytes long; the limit is %u", v.len, (unsigned)f->max_len);
         return HV_ERR_INVALID;
     }
     if (v.len == 0) {
@@ -145,8 +144,7 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
     case HV_FT_REF:
         for (size_t i = 0; i < v.len; i++) {
             if (!ref_char(v.ptr[i])) {
-                hv_diag_set(d, f->name,
-                            "\"%.*s\" may hold only letters, digits and . _ : / -",
+                hv_diag_set(d, f->name, "\"%.*s\" may hold only letters, digits and . _ : / -",
                             shown_len(v), v.ptr);
                 return HV_ERR_INVALID;
             }
@@ -177,8 +175,8 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
     case HV_FT_INT: {
         int64_t n = 0;
         if (!hv_parse_i64(v, &n) || (double)n < f->min || (double)n > f->max) {
-            hv_diag_set(d, f->name, "\"%.*s\" is not a whole number from %g to %g",
-                        shown_len(v), v.ptr, f->min, f->max);
+            hv_diag_set(d, f->name, "\"%.*s\" is not a whole number from %g to %g", shown_len(v),
+                        v.ptr, f->min, f->max);
             return HV_ERR_INVALID;
         }
         snprintf(tmp, sizeof(tmp), "%lld", (long long)n);
@@ -187,8 +185,8 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
     case HV_FT_REAL: {
         double x = 0;
         if (!hv_parse_double(v, &x) || !isfinite(x) || x < f->min || x > f->max) {
-            hv_diag_set(d, f->name, "\"%.*s\" is not a number from %g to %g", shown_len(v),
-                        v.ptr, f->min, f->max);
+            hv_diag_set(d, f->name, "\"%.*s\" is not a number from %g to %g", shown_len(v), v.ptr,
+                        f->min, f->max);
             return HV_ERR_INVALID;
         }
         /* Six decimals (about 0.1 m) is the canonical precision of coordinates. */
@@ -199,8 +197,7 @@ static enum hv_err validate_field(struct hv_arena *a, const struct hv_field_def 
         struct hv_pdate pd;
         const char *why = NULL;
         if (!hv_pdate_parse(v.ptr, v.len, &pd, &why)) {
-            hv_diag_set(d, f->name, "\"%.*s\": %s", shown_len(v), v.ptr,
-                        why ? why : "not a date");
+            hv_diag_set(d, f->name, "\"%.*s\": %s", shown_len(v), v.ptr, why ? why : "not a date");
             return HV_ERR_INVALID;
         }
         hv_pdate_format(&pd, tmp);

@@ -12,8 +12,7 @@ static const char create_version_sql[] =
 
 enum hv_err hv_store_schema_version(struct hv_store *st, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT max(version) FROM schema_version";
+    static const char sql[] = "SELECT max(version) FROM schema_version";
     static const char exists_sql[] =
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
     int64_t exists = 0;

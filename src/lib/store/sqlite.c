@@ -15,8 +15,7 @@ static enum hv_err map_rc(struct hv_store *st, int rc, const char *what)
         return HV_OK;
     sqlite3 *db = st->impl;
     /* The backend's text goes to the log only, never to the user (STYLE C8). */
-    hv_log(st->log, HV_LOG_WARN, "sqlite: %s: %s (%d)", what, db ? sqlite3_errmsg(db) : "-",
-           rc);
+    hv_log(st->log, HV_LOG_WARN, "sqlite: %s: %s (%d)", what, db ? sqlite3_errmsg(db) : "-", rc);
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
         return HV_ERR_CONFLICT;
@@ -64,8 +63,8 @@ static enum hv_err sqlite_open(struct hv_store *st, const char *location,
     /* WAL for concurrent readers; FULL sync so that a committed import survives power loss;
      * secure_delete so that deleted ciphertext and shredded keys do not linger in free pages. */
     static const char *const pragmas_rw[] = {
-        "PRAGMA journal_mode=WAL",  "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-        "PRAGMA secure_delete=ON",  "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-262144",
+        "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",  "PRAGMA foreign_keys=ON",
+        "PRAGMA secure_delete=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-262144",
     };
     static const char *const pragmas_ro[] = {
         "PRAGMA foreign_keys=ON",
@@ -134,8 +133,8 @@ static enum hv_err sqlite_bind_text(struct hv_stmt *s, int idx, struct hv_str v)
 {
     if (v.len > (size_t)0x7fffffff)
         return HV_ERR_LIMIT;
-    return bind_rc(s, sqlite3_bind_text(s->impl, idx, v.ptr ? v.ptr : "", (int)v.len,
-                                        SQLITE_TRANSIENT));
+    return bind_rc(
+        s, sqlite3_bind_text(s->impl, idx, v.ptr ? v.ptr : "", (int)v.len, SQLITE_TRANSIENT));
 }
 
 static enum hv_err sqlite_bind_blob(struct hv_stmt *s, int idx, const void *p, size_t n)

@@ -219,8 +219,8 @@ int64_t hv_store_changes(struct hv_store *st)
     return st->ops->changes(st);
 }
 
-enum hv_err hv_store_query_int(struct hv_store *st, const char *sql, bool has_param,
-                               int64_t param, int64_t dflt, int64_t *out)
+enum hv_err hv_store_query_int(struct hv_store *st, const char *sql, bool has_param, int64_t param,
+                               int64_t dflt, int64_t *out)
 {
     struct hv_stmt *s = NULL;
     enum hv_err err = hv_store_stmt(st, sql, &s);

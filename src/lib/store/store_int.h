@@ -9,8 +9,8 @@
 
 struct hv_stmt {
     struct hv_store *st;
-    void *impl;       /* backend statement */
-    const void *key;  /* the address this statement is cached under (usually its SQL) */
+    void *impl;      /* backend statement */
+    const void *key; /* the address this statement is cached under (usually its SQL) */
 };
 
 struct hv_store_ops {
@@ -42,8 +42,8 @@ struct hv_store_ops {
 
 struct hv_store {
     const struct hv_store_ops *ops;
-    void *impl;                    /* backend connection */
-    const struct hv_logger *log;   /* borrowed */
+    void *impl;                  /* backend connection */
+    const struct hv_logger *log; /* borrowed */
     bool in_tx;
     struct hv_stmt *cache[HV_STORE_STMT_CACHE];
     size_t n_cached;
