@@ -12,5 +12,11 @@ leaks=$( { grep -rlE '#include [<"](sqlite3|libpq-fe)\.h' src | grep -v '^src/li
            grep -rlE '#include [<"]sodium\.h' src | grep -vE '^src/lib/(vault|access)/';
            grep -rlE '#include [<"]jansson\.h' src | grep -vE '_json\.c$|^src/server/'; } )
 if [ -n "$leaks" ]; then echo "third-party header outside its module:"; echo "$leaks"; fail=1; fi
+# Formatting (.clang-format): only files git tracks, so work in progress does not trip it.
+if command -v clang-format >/dev/null; then
+  unformatted=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c' |
+                xargs clang-format --dry-run 2>&1 | grep -o '^[^:]*:[0-9]*' | cut -d: -f1 | sort -u)
+  if [ -n "$unformatted" ]; then echo "not clang-formatted (run clang-format -i):"; echo "$unformatted"; fail=1; fi
+fi
 [ $fail -eq 0 ] && echo "checksrc: ok"
 exit $fail

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages Haven needs to build and test, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config
+pkgs=(build-essential cmake pkg-config clang-format
       libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libicu-dev python3)
 missing=()
 for p in "${pkgs[@]}"; do
