@@ -3,7 +3,7 @@
 # Installs the Debian packages Haven needs to build and test, when any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang-format
-      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libicu-dev python3)
+      libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libicu-dev libxml2-dev python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
