@@ -60,5 +60,12 @@ int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_names(struct cli *c, int argc, char **argv);
+int cmd_site(struct cli *c, int argc, char **argv);
+int cmd_crossing(struct cli *c, int argc, char **argv);
+int cmd_move(struct cli *c, int argc, char **argv);
+int cmd_workflow(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+/* `case advance|hold|release|history`: argv as for cmd_case (argv[1] is the subcommand). */
+int cmd_case_pipeline(struct cli *c, int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const char help[] =
     "usage: haven case list [--status S] [--limit N]\n"
     "       haven case show REF\n"
     "       haven case edit REF FIELD=VALUE...\n"
+    "       haven case advance|hold|release|history ...   (see haven case advance --help)\n"
     "\n"
     "list   cases with their status, risk level, location and number of people (no names)\n"
     "show   one case with its people, documents, employment and contacts (audited read)\n"
@@ -205,6 +206,10 @@ int cli_edit(struct cli *c, const char *cmd, const struct hv_kind_def *k, int ar
 
 int cmd_case(struct cli *c, int argc, char **argv)
 {
+    /* The pipeline's subcommands have their own help. */
+    if (argc >= 2 && (strcmp(argv[1], "advance") == 0 || strcmp(argv[1], "hold") == 0 ||
+                      strcmp(argv[1], "release") == 0 || strcmp(argv[1], "history") == 0))
+        return cmd_case_pipeline(c, argc, argv);
     if (argc < 2 || cli_wants_help(argc, argv)) {
         fputs(help, argc < 2 ? stderr : stdout);
         return argc < 2 ? HV_EXIT_USAGE : 0;

@@ -7,7 +7,9 @@
 #include "cli.h"
 #include "haven/clock.h"
 #include "haven/demo.h"
+#include "haven/pipeline.h"
 #include "haven/registry.h"
+#include "haven/sites.h"
 
 static const char help[] =
     "usage: haven demo [--out DIR] [--cases N] [--seed S] [--dup-rate R] [--no-import]\n"
@@ -88,6 +90,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     struct hv_import_counts counts;
     memset(&counts, 0, sizeof(counts));
     double t_imp = 0;
+    int64_t n_in_pipeline = 0;
     if (do_import) {
         int rc = cli_open(c, true);
         if (rc != 0)
@@ -97,6 +100,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         t0 = hv_monotonic();
         err = hv_registry_import(&c->ctx, paths, 1, &iopt, &counts, &diag);
         cli_progress_done(c);
+        if (err == HV_OK)
+            err = hv_sites_demo_load(&c->ctx, out, &diag);
+        if (err == HV_OK)
+            err = hv_pipeline_demo_history(&c->ctx, opt.seed, 0, &n_in_pipeline, &diag);
         if (err != HV_OK)
             return cli_fail(c, err, &diag);
         t_imp = hv_monotonic() - t0;

@@ -17,10 +17,16 @@ static const char usage[] =
     "  import FILE|DIR...   import cases, people, documents ... (CSV or JSON)\n"
     "  export               export the registry (CSV directory, JSON, or sealed JSON)\n"
     "  case list|show|edit  list cases, show one with its people, correct a field\n"
+    "  case advance|hold|release|history   move a case through its visa pipeline\n"
+    "  workflow show|validate   the pipeline workflows (SIV 2021 and 2022)\n"
+    "  report backlog|clocks|throughput   where cases wait and for how long\n"
     "  person find|edit     find people by name or document number; correct a field\n"
     "  audit verify|list    verify the hash-chained audit log; list entries\n"
     "  key rotate|shred     rotate keys; destroy them (crypto-shredding)\n"
     "  status               what the database holds\n"
+    "  site list|show|checkin|checkout|occupancy   host sites, beds and stays\n"
+    "  crossing list|status|set   border crossings and their dated status history\n"
+    "  move plan|start|arrive|cancel   movements of a case to a site\n"
     "  names compare|normalize  how the names engine reads and compares names\n"
     "\n"
     "global options (anywhere on the line):\n"
@@ -42,10 +48,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "init", cmd_init },     { "demo", cmd_demo }, { "import", cmd_import },
-    { "export", cmd_export }, { "case", cmd_case }, { "person", cmd_person },
-    { "audit", cmd_audit },   { "key", cmd_key },   { "status", cmd_status },
-    { "names", cmd_names },
+    { "init", cmd_init },     { "demo", cmd_demo },         { "import", cmd_import },
+    { "export", cmd_export }, { "case", cmd_case },         { "person", cmd_person },
+    { "audit", cmd_audit },   { "key", cmd_key },           { "status", cmd_status },
+    { "names", cmd_names },   { "site", cmd_site },         { "crossing", cmd_crossing },
+    { "move", cmd_move },     { "workflow", cmd_workflow }, { "report", cmd_report },
 };
 
 /* Takes the global options out of argv (they may appear anywhere); returns the new argc or
