@@ -80,7 +80,8 @@ int main(int argc, char **argv)
     if (err != HV_OK)
         return fail("open", err, &d);
     struct hv_ctx ctx = { .store = st, .actor = "bench" };
-    int64_t n_cases = n_events / EVENTS_PER_CASE;
+    /* Cases walk 1 to 13 steps (about 7 on average): enough cases to reach n_events. */
+    int64_t n_cases = n_events / 6;
     err = make_cases(&ctx, n_cases);
     if (err != HV_OK)
         return fail("cases", err, NULL);
@@ -91,8 +92,9 @@ int main(int argc, char **argv)
     err = hv_pipeline_workflow(&ctx, &a, HV_STR("siv-2021"), &wf, &d);
     if (err != HV_OK)
         return fail("workflow", err, &d);
-    /* Every case walks the main line of siv-2021 (its first transitions), one step every
-     * 30 to 120 days from a start in 2018-2020; EVENTS_PER_CASE events each. */
+    /* Each case walks the main line of siv-2021 (its first transitions) from a start in
+     * 2018-2020, one step every 30 to 120 days, for 1 to 13 events
+     * (stopping at the terminal step), so cases end spread over every step of the backlog. */
     struct hv__event_row *rows = hv_xcalloc((size_t)n_events, sizeof(*rows));
     const char **last_step = hv_xcalloc((size_t)n_cases + 1, sizeof(*last_step));
     struct hv_rng rng;
@@ -102,7 +104,10 @@ int main(int argc, char **argv)
         int64_t t = 1514764800 + (int64_t)hv_rng_below(&rng, 3 * 365) * 86400;
         size_t step = 0;
         rows[k++] = (struct hv__event_row){ c, wf->id, "", wf->steps[0].id, t };
-        for (int e = 1; e < EVENTS_PER_CASE; e++) {
+        int64_t want = 1 + (int64_t)hv_rng_below(&rng, 13);
+        for (int64_t e = 1; e < want && k < (size_t)n_events; e++) {
+            if (wf->steps[step].n_transitions == 0)
+                break;
             size_t next = wf->steps[step].transitions[0].to_index;
             t += (30 + (int64_t)hv_rng_below(&rng, 90)) * 86400;
             rows[k++] =
@@ -110,6 +115,8 @@ int main(int argc, char **argv)
             step = next;
         }
         last_step[c] = wf->steps[step].id;
+        if (k >= (size_t)n_events)
+            break;
     }
     double t0 = hv_monotonic();
     int64_t seq = 0;
@@ -121,7 +128,11 @@ int main(int argc, char **argv)
     if (err == HV_OK)
         err = hv__pipeline_insert_events(&ctx, rows, k, seq);
     static const char upd[] = "UPDATE hv_case SET step = ?1 WHERE id = ?2";
+    int64_t n_used = 0;
     for (int64_t c = 1; c <= n_cases && err == HV_OK; c++) {
+        if (last_step[c] == NULL)
+            continue; /* the events ran out before this case */
+        n_used++;
         struct hv_stmt *s = NULL;
         err = hv_store_stmt(st, upd, &s);
         if (err == HV_OK)
@@ -138,8 +149,8 @@ int main(int argc, char **argv)
     if (err != HV_OK)
         return fail("load", err, &d);
     double load = hv_monotonic() - t0;
-    printf("loaded %zu step events over %lld cases: %.2f s (%.0f events/s)\n", k,
-           (long long)n_cases, load, (double)k / load);
+    printf("loaded %zu step events over %lld cases: %.2f s (%.0f events/s)\n", k, (long long)n_used,
+           load, (double)k / load);
 
     int64_t as_of = 1630368000; /* 2021-08-31 */
     struct hv_report rep;
