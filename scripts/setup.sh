@@ -16,3 +16,5 @@ build/release/haven --db demo/haven.db status
 echo
 echo "Try:  build/release/haven --db demo/haven.db case list --limit 5"
 echo "      build/release/haven --db demo/haven.db person find mohammad --limit 3"
+echo "      build/release/haven --db demo/haven.db report backlog --as-of 2021-08-31"
+echo "      build/release/haven --db demo/haven.db site list"
