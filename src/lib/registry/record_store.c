@@ -168,7 +168,7 @@ static void record_mac(const struct hv_vault *v, const struct hv_record *rec, ui
     hv_vault_mac(v, scratch->ptr, scratch->len, out);
 }
 
-#define MAX_NAME_BIS 64
+#define MAX_NAME_BIS HV__MAX_NAME_BIS
 
 /* The blind index of every normalised token of every name part of rec (at most
  * MAX_NAME_BIS), split on spaces and punctuation. */
@@ -354,46 +354,51 @@ static enum hv_err check_new_ref(struct hv__reg_writer *w, const struct hv_recor
     return HV_OK;
 }
 
-enum hv_err hv__reg_prepare_insert(struct hv__reg_writer *w, struct hv_arena *a,
-                                   struct hv_record *rec, const char *file, uint64_t line,
-                                   struct hv__bind *binds, size_t *n_binds, struct hv_diag *diag)
+enum hv_err hv__reg_claim_new(struct hv__reg_writer *w, struct hv_record *rec, const char *file,
+                              uint64_t line, struct hv_diag *diag)
 {
-    const struct hv_kind_def *k = rec->kind;
-    uint64_t key = hv__ref_key(k->id, rec->values[0]);
+    uint64_t key = hv__ref_key(rec->kind->id, rec->values[0]);
     enum hv_err err = check_new_ref(w, rec, key, diag);
     if (err != HV_OK)
         return err;
-    uint8_t mac[32];
-    record_mac(w->ctx->vault, rec, mac, &w->scratch);
-    rec->id = w->next_id[k->id]++;
-    bool named = k->id == HV_KIND_PERSON;
-    int64_t bis[MAX_NAME_BIS];
-    size_t n_bis = named ? name_bis(w->ctx->vault, rec, bis) : 0;
-    err = prepare_binds(w, a, rec, mac, named ? bis : NULL, n_bis, binds, n_binds);
-    if (err == HV_OK && named)
-        err = reindex_person(w, rec->id, HV_STR_NULL, bis, n_bis); /* deferred: no database */
-    if (err != HV_OK)
-        return err;
+    rec->id = w->next_id[rec->kind->id]++;
     hv__ref_map_put(&w->refs, key, rec->id, file, line);
-    hash_change(w, rec, mac);
     return HV_OK;
 }
 
-enum hv_err hv__reg_insert_prepared(struct hv__reg_writer *w, const struct hv_kind_def *k,
-                                    const struct hv__bind *binds, size_t n_binds,
+enum hv_err hv__reg_seal_new(const struct hv__reg_writer *w, struct hv_arena *a,
+                             const struct hv_record *rec, struct hv_buf *scratch,
+                             struct hv__prepared *out)
+{
+    record_mac(w->ctx->vault, rec, out->mac, scratch);
+    bool named = rec->kind->id == HV_KIND_PERSON;
+    out->n_bis = named ? name_bis(w->ctx->vault, rec, out->bis) : 0;
+    out->kind = rec->kind;
+    out->id = rec->id;
+    return prepare_binds(w, a, rec, out->mac, named ? out->bis : NULL, out->n_bis, out->binds,
+                         &out->n_binds);
+}
+
+enum hv_err hv__reg_insert_prepared(struct hv__reg_writer *w, const struct hv__prepared *p,
                                     struct hv_diag *diag)
 {
     struct hv_stmt *s = NULL;
-    enum hv_err err = hv__reg_stmt(w->ctx->store, k, HV__SQL_INSERT, &s);
+    enum hv_err err = hv__reg_stmt(w->ctx->store, p->kind, HV__SQL_INSERT, &s);
     if (err == HV_OK)
-        err = hv__reg_apply_binds(s, binds, n_binds);
+        err = hv__reg_apply_binds(s, p->binds, p->n_binds);
     if (err == HV_OK)
         err = hv_stmt_run(s);
-    if (err == HV_ERR_CONFLICT && k->id == HV_KIND_PERSON) {
+    if (err == HV_ERR_CONFLICT && p->kind->id == HV_KIND_PERSON) {
         hv_diag_set(diag, "relation", "the case already has a principal applicant");
         return HV_ERR_INVALID;
     }
-    return err;
+    if (err == HV_OK && p->n_bis > 0)
+        err = reindex_person(w, p->id, HV_STR_NULL, p->bis, p->n_bis); /* deferred */
+    if (err != HV_OK)
+        return err;
+    struct hv_record tag = { .kind = p->kind, .id = p->id };
+    hash_change(w, &tag, p->mac);
+    return HV_OK;
 }
 
 enum hv_err hv__reg_upsert(struct hv__reg_writer *w, struct hv_arena *a, struct hv_record *rec,

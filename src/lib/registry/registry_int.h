@@ -65,19 +65,35 @@ struct hv__bind {
 };
 #define HV__MAX_BINDS (HV_REC_MAX_FIELDS + 8)
 
-/* Bulk path for a new record of a kind whose table was empty when the transaction began
- * (w->was_empty) with deferred names: checks the ref is new to this import, assigns the id,
- * and computes every parameter of its INSERT (sealing included) into binds, copies in a.
- * No database access: safe on a thread other than the store's, as long as only one thread
- * uses w at a time. */
-HV_MUST_CHECK enum hv_err hv__reg_prepare_insert(struct hv__reg_writer *w, struct hv_arena *a,
-                                                 struct hv_record *rec, const char *file,
-                                                 uint64_t line, struct hv__bind *binds,
-                                                 size_t *n_binds, struct hv_diag *diag);
-/* Runs the INSERT of a prepared record (on the store's thread). */
+/* A new record ready to insert: its parameters (sealed values included), MAC and name-index
+ * entries. */
+#define HV__MAX_NAME_BIS 64
+struct hv__prepared {
+    const struct hv_kind_def *kind;
+    int64_t id;
+    uint8_t mac[32];
+    int64_t bis[HV__MAX_NAME_BIS];
+    size_t n_bis;
+    size_t n_binds;
+    struct hv__bind binds[HV__MAX_BINDS];
+};
+
+/* The bulk path for new records of a kind whose table was empty when the transaction began
+ * (w->was_empty), with deferred names, in three steps that may run on different threads:
+ * 1. claim (in input order, one thread): checks the ref is new to this import, assigns the
+ *    id, records the ref; no database access;
+ * 2. seal (any thread, w read-only; scratch and a are the caller's): computes the MAC, the
+ *    name-index entries and every INSERT parameter, sealing included;
+ * 3. insert (in input order, on the store's thread): runs the INSERT, queues the name-index
+ *    entries and adds the row to the change hash. */
+HV_MUST_CHECK enum hv_err hv__reg_claim_new(struct hv__reg_writer *w, struct hv_record *rec,
+                                            const char *file, uint64_t line,
+                                            struct hv_diag *diag);
+HV_MUST_CHECK enum hv_err hv__reg_seal_new(const struct hv__reg_writer *w, struct hv_arena *a,
+                                           const struct hv_record *rec, struct hv_buf *scratch,
+                                           struct hv__prepared *out);
 HV_MUST_CHECK enum hv_err hv__reg_insert_prepared(struct hv__reg_writer *w,
-                                                  const struct hv_kind_def *k,
-                                                  const struct hv__bind *binds, size_t n_binds,
+                                                  const struct hv__prepared *p,
                                                   struct hv_diag *diag);
 HV_MUST_CHECK enum hv_err hv__reg_apply_binds(struct hv_stmt *s, const struct hv__bind *binds,
                                               size_t n);
