@@ -112,13 +112,14 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         printf("{\"out\":\"%s\",\"cases\":%llu,\"people\":%llu,\"documents\":%llu,"
                "\"employment\":%llu,\"contacts\":%llu,\"duplicates\":%llu,"
                "\"hard_negatives\":%llu,\"sites\":%llu,\"crossings\":%llu,"
-               "\"crossing_status\":%llu,\"imported\":%s,\"generate_s\":%.3f,\"import_s\":%.3f}\n",
+               "\"crossing_status\":%llu,\"in_pipeline\":%lld,\"imported\":%s,\"generate_s\":%.3f,"
+               "\"import_s\":%.3f}\n",
                out, (unsigned long long)sum.cases, (unsigned long long)sum.people,
                (unsigned long long)sum.documents, (unsigned long long)sum.employment,
                (unsigned long long)sum.contacts, (unsigned long long)sum.duplicates,
                (unsigned long long)sum.hard_negatives, (unsigned long long)sum.sites,
                (unsigned long long)sum.crossings, (unsigned long long)sum.crossing_status,
-               do_import ? "true" : "false", t_gen, t_imp);
+               (long long)n_in_pipeline, do_import ? "true" : "false", t_gen, t_imp);
         return 0;
     }
     printf("founding scenario (summer 2021), seed %llu, written to %s in %.1f s\n",
@@ -132,8 +133,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     printf("  %llu host sites, %llu crossings with %llu dated status changes\n",
            (unsigned long long)sum.sites, (unsigned long long)sum.crossings,
            (unsigned long long)sum.crossing_status);
-    if (do_import)
+    if (do_import) {
         printf("imported into %s in %.1f s (%.0f people/s)\n", c->db, t_imp,
                t_imp > 0 ? (double)counts.created[HV_KIND_PERSON] / t_imp : 0.0);
+        printf("  sites and crossings loaded; %lld cases placed in the SIV pipeline with a "
+               "2018-2021 history (reports: --as-of 2021-08-31)\n",
+               (long long)n_in_pipeline);
+    }
     return 0;
 }
