@@ -67,5 +67,9 @@ int cmd_workflow(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 /* `case advance|hold|release|history`: argv as for cmd_case (argv[1] is the subcommand). */
 int cmd_case_pipeline(struct cli *c, int argc, char **argv);
+int cmd_dedup(struct cli *c, int argc, char **argv);
+int cmd_lists(struct cli *c, int argc, char **argv);
+int cmd_screen(struct cli *c, int argc, char **argv);
+int cmd_hits(struct cli *c, int argc, char **argv);
 
 #endif

@@ -72,6 +72,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         int rc = cmd_init(c, 1, init_argv);
         if (rc != 0)
             return rc;
+        cli_close(c); /* reopened below, with the key, by cli_open */
     }
     struct hv_progress progress = { 0 };
     if (!c->quiet && !c->json && isatty(2)) {

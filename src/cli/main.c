@@ -28,6 +28,10 @@ static const char usage[] =
     "  crossing list|status|set   border crossings and their dated status history\n"
     "  move plan|start|arrive|cancel   movements of a case to a site\n"
     "  names compare|normalize  how the names engine reads and compares names\n"
+    "  dedup run|review|unmerge|csv   find and review duplicate registrations\n"
+    "  lists load|list|diff   watchlists (UN consolidated list, OFAC SDN, your own)\n"
+    "  screen run|person|query   screen people against the watchlists\n"
+    "  hits list|show|decide   review and adjudicate watchlist hits\n"
     "\n"
     "global options (anywhere on the line):\n"
     "  --db PATH            database file (default: $HAVEN_DB, else haven.db)\n"
@@ -53,6 +57,8 @@ static const struct command commands[] = {
     { "audit", cmd_audit },   { "key", cmd_key },           { "status", cmd_status },
     { "names", cmd_names },   { "site", cmd_site },         { "crossing", cmd_crossing },
     { "move", cmd_move },     { "workflow", cmd_workflow }, { "report", cmd_report },
+    { "dedup", cmd_dedup },   { "lists", cmd_lists },       { "screen", cmd_screen },
+    { "hits", cmd_hits },
 };
 
 /* Takes the global options out of argv (they may appear anywhere); returns the new argc or

@@ -33,8 +33,8 @@ struct batch {
     struct hv_arena arena; /* every value of the batch's rows */
     struct item items[BATCH_ROWS];
     size_t n;
-    bool last;             /* the reader stopped after this one */
-    enum hv_err seal_err;  /* a sealer's failure (an arena limit) */
+    bool last;            /* the reader stopped after this one */
+    enum hv_err seal_err; /* a sealer's failure (an arena limit) */
 };
 
 struct pipe {
@@ -50,7 +50,7 @@ struct pipe {
     struct batch *batches; /* N_BATCHES */
     uint64_t next_fill, next_insert;
     bool reader_done;
-    bool stop;             /* the inserter failed: everyone quits */
+    bool stop; /* the inserter failed: everyone quits */
     enum hv_err reader_err;
     struct hv_diag reader_diag;
     double reader_wait, sealer_wait, inserter_wait; /* seconds spent waiting, for tuning */

@@ -87,8 +87,7 @@ struct hv__prepared {
  * 3. insert (in input order, on the store's thread): runs the INSERT, queues the name-index
  *    entries and adds the row to the change hash. */
 HV_MUST_CHECK enum hv_err hv__reg_claim_new(struct hv__reg_writer *w, struct hv_record *rec,
-                                            const char *file, uint64_t line,
-                                            struct hv_diag *diag);
+                                            const char *file, uint64_t line, struct hv_diag *diag);
 HV_MUST_CHECK enum hv_err hv__reg_seal_new(const struct hv__reg_writer *w, struct hv_arena *a,
                                            const struct hv_record *rec, struct hv_buf *scratch,
                                            struct hv__prepared *out);

@@ -1,0 +1,362 @@
+/* bench_identity.c - accuracy and speed of identity resolution: pairwise precision, recall and
+ * F1 at the default threshold on FEBRL dataset3, Splink's fake_1000 and historical_figures 50k,
+ * the demo's planted duplicates and hard negatives, and a million generated registrations end
+ * to end (time, peak RSS, comparisons/s). Prints figures; not a test.
+ * Usage: bench_identity [febrl|fake|hist|demo|scale|all] [--shared DIR] [--n N]
+ * SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "haven/csv.h"
+#include "haven/demo.h"
+#include "haven/identity.h"
+#include "haven/names.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double rss_mib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Truth labels as hashes per record; pairwise metrics of the pairs at or above t. */
+struct eval {
+    uint64_t *label;
+    size_t n;
+};
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static uint64_t true_pairs(const struct eval *ev)
+{
+    uint64_t *v = malloc((ev->n + 1) * sizeof(*v));
+    memcpy(v, ev->label, ev->n * sizeof(*v));
+    qsort(v, ev->n, sizeof(*v), cmp_u64);
+    uint64_t tp = 0;
+    for (size_t i = 0; i < ev->n;) {
+        size_t j = i + 1;
+        while (j < ev->n && v[j] == v[i])
+            j++;
+        uint64_t k = j - i;
+        tp += k * (k - 1) / 2;
+        i = j;
+    }
+    free(v);
+    return tp;
+}
+
+static void metrics(const struct hv_id_engine *e, const struct eval *ev, double t, uint64_t n_true,
+                    double *p, double *r, double *f1, uint64_t *n_pred)
+{
+    size_t n;
+    const struct hv_id_pair *pairs = hv_id_engine_pairs(e, &n);
+    uint64_t pred = 0, tp = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pairs[i].prob < t)
+            continue;
+        pred++;
+        tp += ev->label[pairs[i].a] == ev->label[pairs[i].b];
+    }
+    *p = pred > 0 ? (double)tp / (double)pred : 0;
+    *r = n_true > 0 ? (double)tp / (double)n_true : 0;
+    *f1 = *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0;
+    *n_pred = pred;
+}
+
+static void report(const char *name, const struct hv_id_engine *e, const struct eval *ev,
+                   double seconds, const char *goal)
+{
+    struct hv_id_options o;
+    hv_id_engine_options(e, &o);
+    struct hv_id_stats st;
+    hv_id_engine_stats(e, &st);
+    uint64_t n_true = true_pairs(ev);
+    double p, r, f1;
+    uint64_t pred;
+    metrics(e, ev, o.merge_threshold, n_true, &p, &r, &f1, &pred);
+    printf("%-28s records %llu  true pairs %llu  candidates %llu  predicted %llu\n", name,
+           (unsigned long long)st.records, (unsigned long long)n_true,
+           (unsigned long long)st.candidate_pairs, (unsigned long long)pred);
+    printf("%-28s threshold p>=%.2f  precision %.4f  recall %.4f  F1 %.4f  (%s)\n", "",
+           o.merge_threshold, p, r, f1, goal);
+    double best_f = 0, best_t = 0;
+    for (double t = 0.05; t < 0.999; t += 0.05) {
+        double bp, br, bf;
+        uint64_t bn;
+        metrics(e, ev, t, n_true, &bp, &br, &bf, &bn);
+        if (bf > best_f) {
+            best_f = bf;
+            best_t = t;
+        }
+    }
+    printf("%-28s best F1 %.4f at p>=%.2f  p>=0.5: ", "", best_f, best_t);
+    metrics(e, ev, 0.5, n_true, &p, &r, &f1, &pred);
+    printf("F1 %.4f\n", f1);
+    printf(
+        "%-28s time %.2f s (block %.2f compare %.2f em+score %.2f cluster %.2f)  peak RSS %.0f MiB"
+        "  lambda %.4f  EM iterations %llu  patterns %llu\n",
+        "", seconds, st.seconds_block, st.seconds_compare, st.seconds_em, st.seconds_cluster,
+        rss_mib(), st.lambda, (unsigned long long)st.em_iterations,
+        (unsigned long long)st.patterns);
+}
+
+static int run_csv(const struct hv_names *names, const char *name, const char *path,
+                   const char *map_spec, uint32_t blocks, bool febrl_truth, const char *goal)
+{
+    double t0 = now();
+    struct hv_diag diag;
+    hv_diag_clear(&diag);
+    struct hv_id_csv_map map;
+    struct hv_id_csv *csv = NULL;
+    struct hv_id_engine *e = NULL;
+    struct hv_id_options o;
+    hv_id_options_default(&o);
+    o.blocks = blocks;
+    if (hv_id_csv_map_parse(map_spec, &map, &diag) != HV_OK || hv_id_csv_create(&csv) != HV_OK ||
+        hv_id_csv_read(csv, path, 0, &map, &diag) != HV_OK ||
+        hv_id_engine_create(names, &o, &e) != HV_OK || hv_id_csv_add_all(csv, e) != HV_OK ||
+        hv_id_engine_run(e, NULL, &diag) != HV_OK) {
+        char msg[800];
+        hv_diag_format(&diag, msg, sizeof(msg));
+        fprintf(stderr, "%s: %s\n", name, msg);
+        hv_id_csv_destroy(csv);
+        hv_id_engine_destroy(e);
+        return 1;
+    }
+    double secs = now() - t0;
+    struct eval ev = { calloc(hv_id_csv_n_rows(csv) + 1, sizeof(uint64_t)), hv_id_csv_n_rows(csv) };
+    for (size_t i = 0; i < ev.n; i++) {
+        if (febrl_truth) {
+            /* rec-NNN-org / rec-NNN-dup-k: the entity is NNN. */
+            const char *id = hv_id_csv_row_id(csv, i);
+            const char *d = strchr(id, '-');
+            ev.label[i] = d != NULL ? strtoull(d + 1, NULL, 10) + 1 : fnv(id);
+        } else {
+            ev.label[i] = fnv(hv_id_csv_truth(csv, i));
+        }
+    }
+    report(name, e, &ev, secs, goal);
+    free(ev.label);
+    hv_id_csv_destroy(csv);
+    hv_id_engine_destroy(e);
+    return 0;
+}
+
+/* Demo people streamed into the engine; truth from duplicate_of (also written by the demo). */
+struct refmap {
+    uint64_t *h;
+    size_t n, cap;
+};
+
+static int run_demo(const struct hv_names *names, const char *name, uint32_t n_cases,
+                    uint64_t max_people, bool write_files, const char *goal)
+{
+    struct hv_demo_options dopt;
+    hv_demo_options_init(&dopt);
+    dopt.n_cases = n_cases;
+    struct hv_diag diag;
+    hv_diag_clear(&diag);
+    if (write_files) {
+        struct hv_demo_summary sum;
+        if (hv_demo_generate(&dopt, "/tmp/hv-bench-identity-demo", NULL, &sum, &diag) != HV_OK) {
+            fprintf(stderr, "demo: %s\n", diag.msg);
+            return 1;
+        }
+        printf("%-28s demo in /tmp/hv-bench-identity-demo: %llu people, %llu planted duplicates, "
+               "%llu hard negatives\n",
+               name, (unsigned long long)sum.people, (unsigned long long)sum.duplicates,
+               (unsigned long long)sum.hard_negatives);
+    }
+    double t0 = now();
+    struct hv_demo *d = NULL;
+    struct hv_id_engine *e = NULL;
+    struct hv_id_options o;
+    hv_id_options_default(&o);
+    if (hv_demo_create(&dopt, &d, &diag) != HV_OK || hv_id_engine_create(names, &o, &e) != HV_OK) {
+        fprintf(stderr, "demo: %s\n", diag.msg);
+        return 1;
+    }
+    size_t cap = 1024, n = 0;
+    uint64_t *self = malloc(cap * sizeof(*self)), *label = malloc(cap * sizeof(*label));
+    uint64_t *hardneg = malloc(cap * sizeof(*hardneg));
+    for (;;) {
+        struct hv_demo_person p;
+        bool eof = false;
+        if (hv_demo_next(d, &p, &eof) != HV_OK || eof || n >= max_people)
+            break;
+        struct hv_id_record r;
+        memset(&r, 0, sizeof(r));
+        r.id = (int64_t)n;
+        r.given = p.given_name;
+        r.family = p.family_name;
+        r.father = p.father_name;
+        r.grandfather = p.grandfather_name;
+        r.native = p.native_name;
+        const char *why;
+        if (!hv_pdate_parse(p.birth_date, strlen(p.birth_date), &r.birth, &why))
+            memset(&r.birth, 0, sizeof(r.birth));
+        r.sex = p.sex[0];
+        r.docs[0] = p.tazkira;
+        r.docs[1] = p.passport;
+        r.phone = p.phone;
+        enum hv_err err = hv_id_engine_add(e, &r, NULL);
+        if (err != HV_OK && err != HV_ERR_LIMIT)
+            return 1;
+        if (n == cap) {
+            cap *= 2;
+            self = realloc(self, cap * sizeof(*self));
+            label = realloc(label, cap * sizeof(*label));
+            hardneg = realloc(hardneg, cap * sizeof(*hardneg));
+        }
+        self[n] = fnv(p.ref);
+        label[n] = p.duplicate_of[0] != '\0' ? fnv(p.duplicate_of) : self[n];
+        hardneg[n] = p.hard_negative_of[0] != '\0' ? fnv(p.hard_negative_of) : 0;
+        n++;
+    }
+    hv_demo_destroy(d);
+    double t_load = now() - t0;
+    if (hv_id_engine_run(e, NULL, &diag) != HV_OK)
+        return 1;
+    double secs = now() - t0;
+    struct eval ev = { label, n };
+    report(name, e, &ev, secs, goal);
+    struct hv_id_stats st;
+    hv_id_engine_stats(e, &st);
+    printf("%-28s load+parse %.2f s; %llu unique names; %.0f comparisons/s (candidates + u pairs "
+           "over the compare phase)\n",
+           "", t_load, (unsigned long long)st.unique_names,
+           (double)(st.candidate_pairs + st.u_pairs) /
+               (st.seconds_compare > 0 ? st.seconds_compare : 1));
+    /* Hard negatives merged: pairs at the threshold whose records are a listed hard negative. */
+    size_t np;
+    const struct hv_id_pair *pairs = hv_id_engine_pairs(e, &np);
+    uint64_t merges = 0, hn = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (pairs[i].prob < o.merge_threshold)
+            continue;
+        merges++;
+        uint32_t a = pairs[i].a, b = pairs[i].b;
+        if ((hardneg[b] != 0 && hardneg[b] == label[a]) ||
+            (hardneg[a] != 0 && hardneg[a] == label[b]) ||
+            (hardneg[b] != 0 && hardneg[b] == self[a]) ||
+            (hardneg[a] != 0 && hardneg[a] == self[b]))
+            hn++;
+    }
+    printf("%-28s hard negatives merged %llu of %llu merges = %.3f%% (goal <= 0.5%%)\n", "",
+           (unsigned long long)hn, (unsigned long long)merges,
+           merges > 0 ? 100.0 * (double)hn / (double)merges : 0.0);
+    free(self);
+    free(label);
+    free(hardneg);
+    hv_id_engine_destroy(e);
+    return 0;
+}
+
+static int run_one(const char *which, const char *shared, uint64_t scale_n)
+{
+    struct hv_names *names = NULL;
+    struct hv_diag diag;
+    if (hv_names_create(NULL, &names, &diag) != HV_OK) {
+        fprintf(stderr, "names: %s\n", diag.msg);
+        return 1;
+    }
+    char path[4096];
+    int rc = 0;
+    if (strcmp(which, "febrl") == 0) {
+        snprintf(path, sizeof(path), "%s/febrl/dataset3.csv", shared);
+        rc = run_csv(
+            names, "FEBRL dataset3", path,
+            "rec_id=id,given_name=given,surname=family,date_of_birth=birth,"
+            "soc_sec_id=doc,postcode=extra,suburb=extra,address_1=extra,street_number=extra",
+            HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_DOC | HV_ID_BLOCK_GIVEN_DATE |
+                HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_EXTRA0 | (HV_ID_BLOCK_EXTRA0 << 2),
+            true, "goal F1 >= 0.995; Splink 0.993 at p=0.5");
+    } else if (strcmp(which, "fake") == 0) {
+        snprintf(path, sizeof(path), "%s/splink_datasets/fake_1000.csv", shared);
+        rc = run_csv(names, "Splink fake_1000", path,
+                     "unique_id=id,first_name=given,surname=family,dob=birth,city=extra,"
+                     "email=extra,cluster=truth",
+                     HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_GIVEN_DATE |
+                         HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_GIVEN_YEAR | HV_ID_BLOCK_NAME_YEAR |
+                         HV_ID_BLOCK_EXTRA0 | (HV_ID_BLOCK_EXTRA0 << 1),
+                     false, "goal F1 >= 0.87; Splink 0.806 at p=0.5, 0.862 best");
+    } else if (strcmp(which, "hist") == 0) {
+        snprintf(path, sizeof(path), "%s/splink_datasets/historical_figures_with_errors_50k.csv",
+                 shared);
+        rc =
+            run_csv(names, "historical_figures 50k", path,
+                    "unique_id=id,first_name=given,surname=family,dob=birth,gender=sex,"
+                    "birth_place=extra,postcode_fake=extra,occupation=extra,cluster=truth",
+                    HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_GIVEN_DATE |
+                        HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_NAME_YEAR | (HV_ID_BLOCK_EXTRA0 << 1),
+                    false, "reported");
+    } else if (strcmp(which, "demo") == 0) {
+        rc = run_demo(names, "demo planted duplicates", HV_DEMO_DEFAULT_CASES, UINT64_MAX, true,
+                      "goal F1 >= 0.97");
+    } else if (strcmp(which, "scale") == 0) {
+        rc = run_demo(names, "1M registrations", (uint32_t)(scale_n / 4 + 1000), scale_n, false,
+                      "goal <= 60 s, <= 2 GiB");
+    } else {
+        fprintf(stderr, "unknown dataset %s\n", which);
+        rc = 1;
+    }
+    hv_names_destroy(names);
+    fflush(stdout);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *which = "all", *shared = "/work/shared/data";
+    uint64_t scale_n = 1000000;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--shared") == 0 && i + 1 < argc)
+            shared = argv[++i];
+        else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
+            scale_n = strtoull(argv[++i], NULL, 10);
+        else
+            which = argv[i];
+    }
+    if (strcmp(which, "all") != 0)
+        return run_one(which, shared, scale_n);
+    /* Each data set in its own process so that peak RSS is its own. */
+    static const char *const all[] = { "febrl", "fake", "hist", "demo", "scale" };
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(run_one(all[i], shared, scale_n));
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+            rc = 1;
+    }
+    return rc;
+}
