@@ -121,8 +121,8 @@ static int list_dir(struct cli *c)
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 64) {
         size_t len = strlen(e->d_name);
-        if (len > 5 && len < 60 && strcmp(e->d_name + len - 5, ".json") == 0)
-            snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
+        if (len > 5 && len < sizeof(names[0]) && strcmp(e->d_name + len - 5, ".json") == 0)
+            memcpy(names[n++], e->d_name, len + 1); /* fits: len < 64 */
     }
     closedir(d);
     /* Sorted by name so that the output is stable. */
