@@ -141,6 +141,9 @@ struct hv_id_stats {
     double lambda; /* EM's share of candidate pairs that match */
     double seconds_parse, seconds_block, seconds_compare, seconds_em, seconds_cluster;
     double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS], u[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
+    /* Oversized blocks split by a secondary key (father's, then family name skeleton), and the
+     * records left out of the blocks that were still oversized after splitting (skipped). */
+    uint64_t split_blocks, skipped_records;
 };
 void hv_id_engine_stats(const struct hv_id_engine *e, struct hv_id_stats *out);
 

@@ -245,6 +245,8 @@ static void test_engine(void)
         found = found || cand[k].index == 17 || cand[k].index == i2;
     CHECK(found);
     CHECK_EQ_INT(hv_id_engine_n_records(e), 602);
+    CHECK(e->m[HV_ID_F_DOC][0] <= HV__ID_DOC_DIFF_MAX_M);
+    CHECK(e->m[HV_ID_F_FATHER][0] <= HV__ID_FATHER_DIFF_MAX_M);
     hv_id_engine_destroy(e);
 }
 
@@ -276,6 +278,88 @@ static void test_cluster_guard(void)
     e->pairs[0].prob = 0.1f;
     hv__id_cluster(e);
     CHECK_EQ_INT(hv_id_engine_cluster(e, 1), 1);
+    hv_id_engine_destroy(e);
+}
+
+/* Oversized blocks: split by the father's name rather than dropped; a block that stays
+ * oversized after both rounds is skipped and counted. */
+static void test_block_split(void)
+{
+    struct hv_id_options o;
+    hv_id_options_default(&o);
+    o.u_samples = 2000;
+    o.max_block = 10;
+    o.blocks = HV_ID_BLOCK_GIVEN_YEAR;
+    struct hv_id_engine *e = NULL;
+    CHECK_OK(hv_id_engine_create(nm, &o, &e));
+    if (e == NULL)
+        return;
+    static const char *const fathers[] = { "Nazar", "Faqir", "Ghulam Sakhi", "Juma Khan" };
+    /* 32 people named Zabihullah born 1980: one block of 32 > 10, four fathers of 8. */
+    for (int i = 0; i < 32; i++) {
+        struct hv_id_record r = person("Zabihullah", "Ahmadzai", fathers[i % 4], "1980", "");
+        r.id = i;
+        CHECK_OK(hv_id_engine_add(e, &r, NULL));
+    }
+    /* 12 people named Karim born 1975 with the same father and family: still oversized. */
+    for (int i = 0; i < 12; i++) {
+        struct hv_id_record r = person("Karim", "Popal", "Faqir", "1975", "");
+        r.id = 100 + i;
+        CHECK_OK(hv_id_engine_add(e, &r, NULL));
+    }
+    CHECK_OK(hv_id_engine_run(e, NULL, NULL));
+    struct hv_id_stats st;
+    hv_id_engine_stats(e, &st);
+    CHECK(st.split_blocks >= 2); /* Zabihullah once, Karim twice */
+    CHECK_EQ_INT(st.skipped_blocks, 1);
+    CHECK_EQ_INT(st.skipped_records, 12);
+    /* Pairs only within a father's group: 4 x C(8,2) = 112, none across groups. */
+    CHECK_EQ_INT(st.candidate_pairs, 112);
+    size_t n;
+    const struct hv_id_pair *p = hv_id_engine_pairs(e, &n);
+    bool same_father = true;
+    for (size_t k = 0; k < n; k++)
+        same_father = same_father && p[k].a < 32 && p[k].a % 4 == p[k].b % 4;
+    CHECK(same_father);
+    /* Candidates for a new registration reach a block that was split. */
+    struct hv_id_record q = person("Zabihullah", "Ahmadzai", "Ghulam Sakhi", "1980", "");
+    struct hv_id_candidate cand[40];
+    size_t nc = 0;
+    CHECK_OK(hv_id_engine_candidates(e, &q, 0.0, 40, cand, &nc));
+    CHECK_EQ_INT(nc, 8);
+    bool group = nc > 0;
+    for (size_t k = 0; k < nc; k++)
+        group = group && cand[k].index % 4 == 2 && cand[k].index < 32;
+    CHECK(group);
+    hv_id_engine_destroy(e);
+}
+
+/* Family-level evidence: with the father agreeing the grandfather counts half; EM's m of the
+ * "different" levels of document and father are bounded. */
+static void test_weight_dependence(void)
+{
+    struct hv_id_options o;
+    hv_id_options_default(&o);
+    o.tf_adjust = false;
+    struct hv_id_engine *e = NULL;
+    CHECK_OK(hv_id_engine_create(nm, &o, &e));
+    if (e == NULL)
+        return;
+    struct hv_id_record a = person("Zabihullah", "Ahmadzai", "Nazar", "1980", "1111111");
+    CHECK_OK(hv_id_engine_add(e, &a, NULL));
+    CHECK_OK(hv_id_engine_add(e, &a, NULL));
+    int8_t lv[HV_ID_N_FIELDS];
+    memset(lv, HV_ID_LEVEL_NULL, sizeof(lv));
+    float fw[HV_ID_N_FIELDS];
+    lv[HV_ID_F_GRANDFATHER] = 3;
+    lv[HV_ID_F_FATHER] = 0;
+    double w_alone = hv__id_weight(e, 0, 1, lv, fw, NULL);
+    CHECK(fabs(fw[HV_ID_F_GRANDFATHER] - e->w[HV_ID_F_GRANDFATHER][3]) < 1e-4);
+    lv[HV_ID_F_FATHER] = 3;
+    double w_both = hv__id_weight(e, 0, 1, lv, fw, NULL);
+    CHECK(fabs(fw[HV_ID_F_GRANDFATHER] - e->w[HV_ID_F_GRANDFATHER][3] / 2) < 1e-4);
+    CHECK(fabs(w_both - w_alone - (e->w[HV_ID_F_FATHER][3] - e->w[HV_ID_F_FATHER][0]) +
+               e->w[HV_ID_F_GRANDFATHER][3] / 2) < 1e-3);
     hv_id_engine_destroy(e);
 }
 
@@ -321,6 +405,8 @@ int main(void)
     RUN(test_em);
     RUN(test_engine);
     RUN(test_cluster_guard);
+    RUN(test_block_split);
+    RUN(test_weight_dependence);
     RUN(test_csv);
     hv_names_destroy(nm);
     return test_report();

@@ -255,6 +255,15 @@ static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, 
             e->m[f][l] = sum[f][l] / seen[f];
     }
     (void)smaps;
+    /* Two different document numbers (beyond one typo) are strong evidence of two people: EM
+     * under-weights it when stacked name agreements (siblings share father, grandfather and
+     * family name) dominate the sessions, so m of that level is bounded (about -11 bits). */
+    if (e->m[HV_ID_F_DOC][0] > HV__ID_DOC_DIFF_MAX_M)
+        e->m[HV_ID_F_DOC][0] = HV__ID_DOC_DIFF_MAX_M;
+    /* Likewise the father's name: it is asked of everyone, and a re-registration rarely
+     * changes it beyond a fuzzy spelling (the level "different" is a strong negative). */
+    if (e->m[HV_ID_F_FATHER][0] > HV__ID_FATHER_DIFF_MAX_M)
+        e->m[HV_ID_F_FATHER][0] = HV__ID_FATHER_DIFF_MAX_M;
     e->lambda = e->opt.prior;
     iters += (uint64_t)hv__id_em(all, n_all, e->u, e->m, &e->lambda, e->opt.em_iterations, true);
     return iters;
@@ -436,6 +445,50 @@ static void build_entries(struct hv_id_engine *e)
     sort_entries(e->entries, e->n_entries);
 }
 
+/* Secondary key splitting an oversized block: round 0 the skeleton of the father's first name
+ * part (else the family name's), round 1 the family name's skeleton and the sex. */
+static uint64_t split_key(const struct hv_id_engine *e, uint32_t rec, int round)
+{
+    const struct hv__id_rec *r = &e->recs[rec];
+    if (round == 0) {
+        uint64_t f = nm_field(e, r->name[NM_FATHER], 2);
+        if (f == 0)
+            f = mixk(31, nm_field(e, r->name[NM_FAMILY], 2));
+        return f;
+    }
+    return mixk(nm_field(e, r->name[NM_FAMILY], 0), (uint64_t)(unsigned char)r->sex);
+}
+
+/* Re-keys the entries of every block larger than max_block with a secondary key (entries and
+ * the records' key slots alike). Returns whether any block was split; entries need sorting
+ * again then. */
+static bool split_oversized(struct hv_id_engine *e, int round)
+{
+    bool any = false;
+    for (size_t i = 0; i < e->n_entries;) {
+        size_t j = i + 1;
+        uint64_t key = e->entries[i].key;
+        while (j < e->n_entries && e->entries[j].key == key)
+            j++;
+        if (j - i > e->opt.max_block) {
+            any = true;
+            e->stats.split_blocks++;
+            for (size_t x = i; x < j; x++) {
+                uint32_t rec = e->entries[x].rec;
+                uint64_t nk = mixk(mixk(key, 40 + (uint64_t)round), split_key(e, rec, round));
+                uint64_t *k = &e->keys[(size_t)rec * SL_COUNT];
+                for (int s = 0; s < SL_COUNT; s++) {
+                    if (k[s] == key)
+                        k[s] = nk;
+                }
+                e->entries[x].key = nk;
+            }
+        }
+        i = j;
+    }
+    return any;
+}
+
 enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *progress,
                              struct hv_diag *diag)
 {
@@ -450,8 +503,14 @@ enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *p
     hv_progress_report(progress, "block", 0, e->n_recs);
     build_entries(e);
 
-    /* Groups of equal keys; oversized blocks are skipped and their keys cleared so that the
-     * cross-rule deduplication does not count on them. */
+    /* Oversized blocks are split by a secondary key (two rounds); blocks still oversized are
+     * skipped, counted, and their keys cleared so that the cross-rule deduplication does not
+     * count on them. */
+    for (int round = 0; round < 2; round++) {
+        if (!split_oversized(e, round))
+            break;
+        sort_entries(e->entries, e->n_entries);
+    }
     size_t n_groups = 0, cap_groups = 1024;
     struct group *groups = hv_xmalloc(cap_groups * sizeof(*groups));
     for (size_t i = 0; i < e->n_entries;) {
@@ -461,6 +520,7 @@ enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *p
         size_t len = j - i;
         if (len > e->opt.max_block) {
             e->stats.skipped_blocks++;
+            e->stats.skipped_records += len;
             for (size_t x = i; x < j; x++) {
                 uint64_t *k = &e->keys[(size_t)e->entries[x].rec * SL_COUNT];
                 for (int s = 0; s < SL_COUNT; s++) {
@@ -721,12 +781,18 @@ enum hv_err hv_id_engine_candidates(struct hv_id_engine *e, const struct hv_id_r
     uint64_t k[SL_COUNT];
     hv__id_record_keys(e, probe, k);
     size_t n = 0;
-    for (int s = 0; s < SL_COUNT; s++) {
+    /* Each key as built, then as the split rounds would have re-keyed it (an oversized block
+     * of the run lives under its split keys). */
+    for (int q = 0; q < SL_COUNT * 3; q++) {
+        int s = q / 3, round = q % 3;
         if (k[s] == 0)
             continue;
-        size_t i = lower_bound(e->entries, e->n_entries, k[s]);
+        uint64_t key = k[s];
+        for (int sr = 0; sr < round; sr++)
+            key = mixk(mixk(key, 40 + (uint64_t)sr), split_key(e, probe, sr));
+        size_t i = lower_bound(e->entries, e->n_entries, key);
         size_t scanned = 0;
-        for (; i < e->n_entries && e->entries[i].key == k[s]; i++) {
+        for (; i < e->n_entries && e->entries[i].key == key; i++) {
             if (++scanned > e->opt.max_block)
                 break;
             uint32_t c = e->entries[i].rec;

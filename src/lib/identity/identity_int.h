@@ -9,6 +9,10 @@
 #include "haven/identity.h"
 
 #define HV__ID_NONE UINT32_MAX
+/* Upper bound on m of the document "different" level after EM (see train in engine.c). */
+#define HV__ID_DOC_DIFF_MAX_M 0.0005
+/* The same for the father's name "different" level. */
+#define HV__ID_FATHER_DIFF_MAX_M 0.01
 /* Name fields kept per record: the four compared ones, then given and family alone (blocking). */
 enum { NM_NAME, NM_FATHER, NM_GRAND, NM_NATIVE, NM_GIVEN, NM_FAMILY, NM_COUNT };
 

@@ -257,5 +257,13 @@ double hv__id_weight(const struct hv_id_engine *e, uint32_t a, uint32_t b,
         if (tf_w != NULL)
             tf_w[drop] = 0;
     }
+    /* Father and grandfather are family-level evidence: siblings share both, so when both
+     * agree the grandfather adds only half of his weight on top of the father. */
+    if (fw[HV_ID_F_FATHER] > 0 && fw[HV_ID_F_GRANDFATHER] > 0 && level[HV_ID_F_FATHER] >= 2) {
+        double half = fw[HV_ID_F_GRANDFATHER] / 2;
+        total -= half;
+        if (field_w != NULL)
+            field_w[HV_ID_F_GRANDFATHER] = (float)half;
+    }
     return total;
 }
