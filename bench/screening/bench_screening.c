@@ -499,10 +499,15 @@ int main(int argc, char **argv)
                     ok = ok || c[t].entry == e; /* ties at the top count */
             if (ok)
                 loo_hit++;
-            else if (getenv("HV_BENCH_VERBOSE") != NULL)
-                printf("  loo miss: %s -> %s (%s) %.3f\n", e->names[k].text,
-                       n > 0 ? c[0].entry->names[c[0].name_index].text : "-",
-                       n > 0 ? c[0].entry->ref : "-", n > 0 ? c[0].score : 0.0);
+            else if (getenv("HV_BENCH_VERBOSE") != NULL) {
+                size_t t = 0;
+                while (t < n && c[t].entry != e)
+                    t++;
+                printf("  loo miss: %s -> %s (%s) %.3f; truth %s rank %zu %.3f via %s\n",
+                       e->names[k].text, n > 0 ? c[0].entry->names[c[0].name_index].text : "-",
+                       n > 0 ? c[0].entry->ref : "-", n > 0 ? c[0].score : 0.0, e->ref, t,
+                       t < n ? c[t].score : 0.0, t < n ? c[t].name_text : "-");
+            }
             hv__screen_scratch_exclude(us, NULL, 0);
             if (part_on[3] && jw_best(&fu, e->names[k].text, e, k) == e)
                 loo_jw++;
@@ -540,6 +545,10 @@ int main(int argc, char **argv)
             if (hv_screen_query_run(lix, ls, &q, 0.0, c, 1, &n) == HV_OK && n > 0 &&
                 strcmp(c[0].entry->ref, e->ref) == 0)
                 xs_hit++;
+            else if (getenv("HV_BENCH_VERBOSE") != NULL)
+                printf("  cross-script miss: %s (%s) -> %s (%s) %.3f\n", q.name.ptr, e->ref,
+                       n > 0 ? c[0].name_text : "-", n > 0 ? c[0].entry->ref : "-",
+                       n > 0 ? c[0].score : 0.0);
             /* Baseline: transliterate (the engine's Latin forms, joined), then Jaro-Winkler. */
             char lt[512];
             size_t o = 0;

@@ -3,6 +3,7 @@
  * malformed copies made at run time), every qualifier, and ranked queries on the index.
  * Fixtures are synthetic: no real list entry is written here.
  * SPDX-License-Identifier: Apache-2.0 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,58 @@ static void test_query(void)
     hv_names_destroy(names);
 }
 
+/* Partial names: a query naming only some of an entry's parts (all of them found) scores
+ * above the names engine's plain score, more when they are the entry name's first parts in
+ * order; a one-part query gets no such lift. */
+static void test_partial_names(void)
+{
+    static const char csv[] = "id,type,name,aliases,dob,nationality,sex,program\n"
+                              "P-1,individual,Quorban Deltaso Hemmaki Vutrol,,,,,internal\n"
+                              "P-2,individual,Zelvar Deltaso Brontak Quorban,,,,,internal\n"
+                              "P-3,individual,Pirsto Quorban,,,,,internal\n";
+    struct hv_names *names = NULL;
+    struct hv_diag d;
+    hv_diag_clear(&d);
+    CHECK_OK(hv_names_create(NULL, &names, &d));
+    struct hv_wl_list *cu = NULL;
+    CHECK_OK(hv_wl_load_custom_mem("p.csv", csv, sizeof(csv) - 1, &cu, &d));
+    if (names == NULL || cu == NULL)
+        return;
+    struct hv_screen_index *ix = NULL;
+    CHECK_OK(hv_screen_index_create(names, &cu, 1, &ix));
+    struct hv_screen_scratch *s = hv_screen_scratch_create(ix);
+    struct hv_names_result *r = malloc(sizeof(*r));
+    struct hv_screen_cand c[8];
+    size_t n = 0;
+    struct hv_screen_query q;
+    const char *why = NULL;
+    CHECK(hv_screen_query_init(&q, HV_STR("Quorban Deltaso"), HV_STR_NULL, HV_STR_NULL, HV_STR_NULL,
+                               &why));
+    CHECK_OK(hv_screen_query_run(ix, s, &q, 0.0, c, 8, &n));
+    CHECK(n >= 2);
+    if (n >= 2 && r != NULL) {
+        CHECK_EQ_STR(c[0].entry->ref, "P-1");
+        CHECK_EQ_STR(c[1].entry->ref, "P-2");
+        CHECK(c[0].name_score > c[1].name_score);
+        CHECK_OK(hv_names_compare(names, q.name, hv_str_c(c[0].name_text), NULL, r));
+        CHECK(c[0].name_score > r->match.score + 0.05);
+        CHECK(c[0].name_score < 1.0);
+    }
+    /* One part: the plain score. */
+    CHECK(hv_screen_query_init(&q, HV_STR("Quorban"), HV_STR_NULL, HV_STR_NULL, HV_STR_NULL, &why));
+    CHECK_OK(hv_screen_query_run(ix, s, &q, 0.0, c, 8, &n));
+    CHECK(n >= 1);
+    for (size_t i = 0; i < n && r != NULL; i++) {
+        CHECK_OK(hv_names_compare(names, q.name, hv_str_c(c[i].name_text), NULL, r));
+        CHECK(fabs(c[i].name_score - r->match.score) < 1e-9);
+    }
+    free(r);
+    hv_screen_scratch_destroy(s);
+    hv_screen_index_destroy(ix);
+    hv_wl_list_destroy(cu);
+    hv_names_destroy(names);
+}
+
 /* Writes len bytes of data to path. */
 static bool write_file(const char *path, const char *data, size_t len)
 {
@@ -601,6 +654,7 @@ int main(void)
     RUN(test_country);
     RUN(test_qualifiers);
     RUN(test_query);
+    RUN(test_partial_names);
     RUN(test_real_files);
     return test_report();
 }

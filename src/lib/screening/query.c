@@ -12,10 +12,19 @@
 #include "screening/screening_int.h"
 
 #define MAX_COMPARE   32   /* names compared with the names engine per query */
-#define REL_PRE       0.55 /* ... and only those within this share of the best pre-score */
+#define REL_PRE       0.40 /* ... and only those within this share of the best pre-score */
 #define MIN_PRE_SHARE 0.20 /* candidates need this share of the query's key weight */
 #define FUZZY_CAP     4000 /* deletion-variant postings longer than this are not walked */
 #define SKEL_MAX      64
+
+/* Partial names (subset_score), tuned in bench/screening: the share of the score the query's
+ * own coverage gives when its parts are (PREFIX) or are not the entry name's first parts in
+ * order, the rest coming from the entry's coverage; applied to queries of at least
+ * SUB_MIN_PARTS evidence parts, all aligned, with at least SUB_MIN_COV of their weight. */
+#define SUB_BASE        0.70
+#define SUB_BASE_PREFIX 0.85
+#define SUB_MIN_PARTS   2
+#define SUB_MIN_COV     0.90
 
 /* Qualifier effects on the score. */
 #define DOB_MATCH_DAY 0.06
@@ -304,6 +313,71 @@ static size_t top_names(struct hv_screen_scratch *s, double floor, uint32_t *top
     return n;
 }
 
+/* Whether the query's evidence parts, in their order, aligned with the entry name's first
+ * evidence parts in the same order (Abdul Qadir against Abdul Qadir Basir: a given name and
+ * the next, written alone). */
+static bool in_prefix(const struct hv_names_match *m)
+{
+    int want[HV_NAMES_MAX_PARTS]; /* pair index per query part, -1 when none */
+    for (size_t i = 0; i < HV_NAMES_MAX_PARTS; i++)
+        want[i] = -1;
+    for (size_t p = 0; p < m->n_pairs; p++) {
+        for (size_t k = 0; k < m->pairs[p].n_a; k++)
+            want[m->pairs[p].a[k]] = (int)p;
+    }
+    size_t next_b = 0; /* the next entry part expected */
+    int last = -1;
+    for (size_t i = 0; i < m->a->n_parts; i++) {
+        if (m->weight_a[i] <= 0 || want[i] < 0 || want[i] == last)
+            continue;
+        last = want[i];
+        const struct hv_names_pair *pr = &m->pairs[want[i]];
+        for (size_t k = 0; k < pr->n_b; k++) {
+            while (next_b < m->b->n_parts && m->weight_b[next_b] <= 0 && next_b != pr->b[k])
+                next_b++;
+            if (pr->b[k] != next_b)
+                return false;
+            next_b++;
+        }
+    }
+    return true;
+}
+
+/* The partial-name ("subset") score of a comparison: when every evidence part of a query of
+ * at least two such parts aligned with the entry name, the query's aligned share counts
+ * strongly and the entry's parts left over only weakly (Abdul Qadir against Abdul Qadir Basir).
+ * 0 when it does not apply. */
+static double subset_score(const struct hv_names_match *m)
+{
+    const struct hv_name *a = m->a, *b = m->b;
+    double qtot = 0, etot = 0, qa = 0, eb = 0;
+    size_t q_ev = 0;
+    for (size_t i = 0; i < a->n_parts; i++) {
+        qtot += m->weight_a[i];
+        q_ev += m->weight_a[i] > 0;
+    }
+    for (size_t i = 0; i < b->n_parts; i++)
+        etot += m->weight_b[i];
+    if (q_ev < SUB_MIN_PARTS || !(qtot > 0) || !(etot > 0))
+        return 0;
+    for (size_t i = 0; i < m->n_unmatched_a; i++) {
+        if (m->weight_a[m->unmatched_a[i]] > 0)
+            return 0;
+    }
+    for (size_t p = 0; p < m->n_pairs; p++) {
+        const struct hv_names_pair *pr = &m->pairs[p];
+        for (size_t k = 0; k < pr->n_a; k++)
+            qa += pr->sim * m->weight_a[pr->a[k]];
+        for (size_t k = 0; k < pr->n_b; k++)
+            eb += pr->sim * m->weight_b[pr->b[k]];
+    }
+    double qcov = qa / qtot, ecov = eb / etot;
+    if (qcov < SUB_MIN_COV)
+        return 0;
+    double base = in_prefix(m) ? SUB_BASE_PREFIX : SUB_BASE;
+    return qcov * (base + (1.0 - base) * ecov);
+}
+
 /* Runs one form of the query name and merges its candidates (best name per entry) into cands. */
 static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_scratch *s,
                             struct hv_str name, const char *form, struct hv_screen_cand *cands,
@@ -333,6 +407,9 @@ static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_s
         const struct hv__ix_name *in = &ix->ixnames[top[i]];
         hv__ix_name_get(ix, top[i], &s->c);
         hv_names_compare_parsed(ix->names, &s->q, &s->c, &ix->weights, &s->m);
+        double sub = subset_score(&s->m);
+        if (sub > s->m.score)
+            s->m.score = sub;
         const struct hv__ix_entry *ie = &ix->entries[in->entry];
         /* One candidate per entry: its best name. */
         size_t k = 0;
