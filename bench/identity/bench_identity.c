@@ -2,7 +2,11 @@
  * F1 at the default threshold on FEBRL dataset3, Splink's fake_1000 and historical_figures 50k,
  * the demo's planted duplicates and hard negatives, and a million generated registrations end
  * to end (time, peak RSS, comparisons/s). Prints figures; not a test.
+ * With the DuckDB peer (duckdb_peer.mjs: the same blocking rules and Jaro-Winkler comparisons as
+ * SQL) on the 50k and the 1M sets, and the ratio of the times. Run from the repository root
+ * after `npm ci` in bench/identity.
  * Usage: bench_identity [febrl|fake|hist|demo|scale|all] [--shared DIR] [--n N] [--max-block B]
+ *        [--no-peer] [--peer-dir DIR]
  * SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,14 +128,94 @@ static void report(const char *name, const struct hv_id_engine *e, const struct 
         "", seconds, st.seconds_block, st.seconds_compare, st.seconds_em, st.seconds_cluster,
         rss_mib(), st.lambda, (unsigned long long)st.em_iterations,
         (unsigned long long)st.patterns);
+    printf("%-28s m/u per level (field: m/u ...):", "");
+    for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+        if (f >= HV_ID_F_EXTRA0 && f <= HV_ID_F_EXTRA3 && st.u[f][0] == st.u[HV_ID_F_EXTRA0][0] &&
+            st.m[f][0] == 0.15)
+            continue; /* not used */
+        printf("\n%-28s   %-12s", "", hv_id_field_name((enum hv_id_field)f));
+        for (int l = 0; l < hv_id_field_levels((enum hv_id_field)f); l++)
+            printf(" %s %.4f/%.4f", hv_id_level_name((enum hv_id_field)f, l), st.m[f][l],
+                   st.u[f][l]);
+        if (st.u_household_pairs > 0) {
+            printf(" | in household u:");
+            for (int l = 0; l < hv_id_field_levels((enum hv_id_field)f); l++)
+                printf(" %.4f", st.u_household[f][l]);
+        }
+    }
+    printf("\n");
     printf("%-28s blocks over max_block %u: %llu split by a secondary key, %llu still oversized "
            "and skipped (%llu record entries)\n",
            "", o.max_block, (unsigned long long)st.split_blocks,
            (unsigned long long)st.skipped_blocks, (unsigned long long)st.skipped_records);
 }
 
+/* The DuckDB peer (duckdb_peer.mjs, run with node from bench/identity where `npm ci` installed
+ * @duckdb/node-api) on the same file, as a child process: prints its figures, its peak RSS and
+ * the ratio of its time to ours. Skipped with a note when node or the package is missing. */
+static const char *g_peer_dir = "bench/identity";
+
+static void run_peer(const char *which, const char *csv_path, double our_seconds, double our_rss)
+{
+    char script[4096], mods[4096];
+    snprintf(script, sizeof(script), "%s/duckdb_peer.mjs", g_peer_dir);
+    snprintf(mods, sizeof(mods), "%s/node_modules/@duckdb/node-api", g_peer_dir);
+    if (access(script, R_OK) != 0 || access(mods, R_OK) != 0) {
+        printf("%-28s DuckDB peer skipped: run `npm ci` in %s (and run from the repository "
+               "root, or pass --peer-dir)\n",
+               "", g_peer_dir);
+        return;
+    }
+    int fd[2];
+    if (pipe(fd) != 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execlp("node", "node", script, which, csv_path, "--threads", "2", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char out[4096];
+    size_t n = 0;
+    ssize_t k;
+    while (n < sizeof(out) - 1 && (k = read(fd[0], out + n, sizeof(out) - 1 - n)) > 0)
+        n += (size_t)k;
+    out[n] = '\0';
+    close(fd[0]);
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    /* The peer is this process's only child: RUSAGE_CHILDREN's peak is the peer's. */
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || getrusage(RUSAGE_CHILDREN, &ru) != 0 ||
+        !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("%-28s DuckDB peer failed (status %d): %s\n", "", status, out);
+        return;
+    }
+    double secs = 0;
+    const char *t = strstr(out, "\"seconds\":");
+    if (t != NULL)
+        secs = strtod(t + 10, NULL);
+    unsigned long long pairs = 0;
+    t = strstr(out, "\"pairs\":");
+    if (t != NULL)
+        pairs = strtoull(t + 8, NULL, 10);
+    printf("%-28s DuckDB peer (same rules as SQL equi-joins, Jaro-Winkler levels, pattern "
+           "counts; node + @duckdb/node-api, 2 threads): %.2f s, %llu candidate pairs, peak RSS "
+           "%.0f MiB\n",
+           "", secs, pairs, (double)ru.ru_maxrss / 1024.0);
+    printf("%-28s   %s", "", out);
+    printf("%-28s ratio DuckDB time / Haven time = %.2f (Haven %.2f s end to end incl. EM and "
+           "clustering, peak RSS %.0f MiB)\n",
+           "", our_seconds > 0 ? secs / our_seconds : 0.0, our_seconds, our_rss);
+}
+
 static int run_csv(const struct hv_names *names, const char *name, const char *path,
-                   const char *map_spec, uint32_t blocks, bool febrl_truth, const char *goal)
+                   const char *map_spec, uint32_t blocks, bool febrl_truth, const char *goal,
+                   const char *peer)
 {
     double t0 = now();
     struct hv_diag diag;
@@ -169,6 +253,8 @@ static int run_csv(const struct hv_names *names, const char *name, const char *p
     free(ev.label);
     hv_id_csv_destroy(csv);
     hv_id_engine_destroy(e);
+    if (peer != NULL)
+        run_peer(peer, path, secs, rss_mib());
     return 0;
 }
 
@@ -181,6 +267,56 @@ struct refmap {
 /* --max-block: 0 keeps the engine's default for the demo, and 60 for the scale run (oversized
  * blocks are split by a secondary key, see IDENTITY.md). */
 static uint32_t g_max_block;
+/* --no-peer skips the DuckDB peer; the scale run's own figures for its ratio. */
+static bool g_peer = true;
+static double g_scale_seconds, g_scale_rss;
+
+static void csv_field(FILE *f, const char *v, bool last)
+{
+    fputc('"', f);
+    for (; *v != '\0'; v++) {
+        if (*v == '"')
+            fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+    fputc(last ? '\n' : ',', f);
+}
+
+/* The same generated people as the scale run, written as a CSV for the peer (not timed). */
+static int write_scale_csv(uint32_t n_cases, uint64_t max_people, const char *path)
+{
+    struct hv_demo_options dopt;
+    hv_demo_options_init(&dopt);
+    dopt.n_cases = n_cases;
+    struct hv_diag diag;
+    hv_diag_clear(&diag);
+    struct hv_demo *d = NULL;
+    if (hv_demo_create(&dopt, &d, &diag) != HV_OK)
+        return 1;
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        hv_demo_destroy(d);
+        return 1;
+    }
+    static char buf[1 << 20];
+    setvbuf(f, buf, _IOFBF, sizeof(buf));
+    fputs("id,given,family,father,grandfather,native,birth,sex,tazkira,passport,phone\n", f);
+    for (uint64_t n = 0; n < max_people; n++) {
+        struct hv_demo_person p;
+        bool eof = false;
+        if (hv_demo_next(d, &p, &eof) != HV_OK || eof)
+            break;
+        fprintf(f, "%llu,", (unsigned long long)n);
+        const char *v[] = { p.given_name,  p.family_name, p.father_name, p.grandfather_name,
+                            p.native_name, p.birth_date,  p.sex,         p.tazkira,
+                            p.passport,    p.phone };
+        for (size_t i = 0; i < 10; i++)
+            csv_field(f, v[i], i == 9);
+    }
+    hv_demo_destroy(d);
+    return fclose(f) == 0 ? 0 : 1;
+}
 
 static int run_demo(const struct hv_names *names, const char *name, uint32_t n_cases,
                     uint64_t max_people, uint32_t max_block, bool write_files, const char *goal)
@@ -216,6 +352,7 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
     uint64_t *self = malloc(cap * sizeof(*self)), *label = malloc(cap * sizeof(*label));
     uint64_t *hardneg = malloc(cap * sizeof(*hardneg));
     uint64_t *casev = malloc(cap * sizeof(*casev));
+    uint8_t *rel = malloc(cap);
     for (;;) {
         struct hv_demo_person p;
         bool eof = false;
@@ -236,6 +373,8 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
         r.docs[0] = p.tazkira;
         r.docs[1] = p.passport;
         r.phone = p.phone;
+        r.relation = p.relation;
+        r.group = (int64_t)(fnv(p.case_ref) >> 1) + 1;
         enum hv_err err = hv_id_engine_add(e, &r, NULL);
         if (err != HV_OK && err != HV_ERR_LIMIT)
             return 1;
@@ -245,6 +384,14 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
             label = realloc(label, cap * sizeof(*label));
             hardneg = realloc(hardneg, cap * sizeof(*hardneg));
             casev = realloc(casev, cap * sizeof(*casev));
+            rel = realloc(rel, cap);
+        }
+        static const char *const rels[] = { "principal", "spouse",  "child",
+                                            "parent",    "sibling", "other" };
+        rel[n] = 0;
+        for (uint8_t x = 0; x < 6; x++) {
+            if (strcmp(p.relation, rels[x]) == 0)
+                rel[n] = (uint8_t)(x + 1);
         }
         casev[n] = fnv(p.case_ref);
         self[n] = fnv(p.ref);
@@ -257,6 +404,8 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
     if (hv_id_engine_run(e, NULL, &diag) != HV_OK)
         return 1;
     double secs = now() - t0;
+    g_scale_seconds = secs;
+    g_scale_rss = rss_mib();
     struct eval ev = { label, n };
     report(name, e, &ev, secs, goal);
     struct hv_id_stats st;
@@ -281,27 +430,79 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
             (hardneg[a] != 0 && hardneg[a] == self[b]))
             hn++;
     }
-    /* False positives by comparison pattern (levels only: no names, dates or numbers). */
-    if (n_cases < 100000) {
-        uint64_t fp = 0, fp_same_case = 0;
+    /* False positives by comparison pattern (levels only: no names, dates or numbers): the
+     * most frequent patterns, each with its count, and how many share a case (with the
+     * relations of the two sides when they do). At most 200,000 false positives are examined. */
+    {
+        enum { NPAT = 4096 };
+        static uint64_t pkey[NPAT], pcount[NPAT];
+        memset(pkey, 0, sizeof(pkey));
+        memset(pcount, 0, sizeof(pcount));
+        uint64_t fp = 0, fp_same_case = 0, examined = 0;
         for (size_t i = 0; i < np; i++) {
             if (pairs[i].prob < o.merge_threshold || label[pairs[i].a] == label[pairs[i].b])
                 continue;
             fp++;
-            fp_same_case += casev[pairs[i].a] == casev[pairs[i].b];
-            if (fp > 12)
+            bool same = casev[pairs[i].a] == casev[pairs[i].b];
+            fp_same_case += same;
+            if (examined >= 200000)
                 continue;
+            examined++;
             struct hv_id_comparison c;
             hv_id_engine_compare(e, pairs[i].a, pairs[i].b, &c);
-            printf("%-28s FP p=%.3f same_case=%d:", "", c.prob,
-                   casev[pairs[i].a] == casev[pairs[i].b]);
-            for (int f = 0; f < 8; f++)
-                printf(" %s=%s(%.1f)", hv_id_field_name((enum hv_id_field)f),
-                       hv_id_level_name((enum hv_id_field)f, c.level[f]), c.weight[f]);
-            printf("\n");
+            if (examined <= 3) {
+                printf("%-28s FP example p=%.3f prior+fields:", "", c.prob);
+                for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+                    if (c.level[f] != HV_ID_LEVEL_NULL)
+                        printf(" %s=%s(%+.1f)", hv_id_field_name((enum hv_id_field)f),
+                               hv_id_level_name((enum hv_id_field)f, c.level[f]),
+                               (double)c.weight[f]);
+                }
+                printf(" total %+.1f\n", c.total);
+            }
+            uint64_t k = 1;
+            for (int f = 0; f < HV_ID_N_FIELDS; f++)
+                k = k * 6 + (uint64_t)(c.level[f] + 1);
+            k = k * 64 + (same ? 1 + (uint64_t)rel[pairs[i].a] * 7 + rel[pairs[i].b] : 0);
+            for (size_t h = (size_t)(k * 0x9e3779b97f4a7c15ull >> 52) % NPAT;; h = (h + 1) % NPAT) {
+                if (pkey[h] == 0 || pkey[h] == k) {
+                    pkey[h] = k;
+                    pcount[h]++;
+                    break;
+                }
+            }
         }
-        printf("%-28s false positives %llu, of which in the same case %llu\n", "",
-               (unsigned long long)fp, (unsigned long long)fp_same_case);
+        printf("%-28s false positives %llu, of which in the same case %llu; top patterns of %llu "
+               "examined:\n",
+               "", (unsigned long long)fp, (unsigned long long)fp_same_case,
+               (unsigned long long)examined);
+        static const char *const rel_names[] = { "?",      "principal", "spouse", "child",
+                                                 "parent", "sibling",   "other" };
+        for (int top = 0; top < 12; top++) {
+            size_t best = NPAT;
+            for (size_t h = 0; h < NPAT; h++) {
+                if (pcount[h] > 0 && (best == NPAT || pcount[h] > pcount[best]))
+                    best = h;
+            }
+            if (best == NPAT)
+                break;
+            uint64_t k = pkey[best];
+            uint64_t relk = k % 64;
+            k /= 64;
+            int lv[HV_ID_N_FIELDS];
+            for (int f = HV_ID_N_FIELDS - 1; f >= 0; f--) {
+                lv[f] = (int)(k % 6) - 1;
+                k /= 6;
+            }
+            printf("%-28s   %7llu x", "", (unsigned long long)pcount[best]);
+            for (int f = 0; f < 8; f++)
+                printf(" %s=%s", hv_id_field_name((enum hv_id_field)f),
+                       hv_id_level_name((enum hv_id_field)f, lv[f]));
+            if (relk > 0)
+                printf(" same_case %s/%s", rel_names[(relk - 1) / 7], rel_names[(relk - 1) % 7]);
+            printf("\n");
+            pcount[best] = 0;
+        }
     }
     printf("%-28s hard negatives merged %llu of %llu merges = %.3f%% (goal <= 0.5%%)\n", "",
            (unsigned long long)hn, (unsigned long long)merges,
@@ -310,6 +511,7 @@ static int run_demo(const struct hv_names *names, const char *name, uint32_t n_c
     free(label);
     free(hardneg);
     free(casev);
+    free(rel);
     hv_id_engine_destroy(e);
     return 0;
 }
@@ -332,7 +534,7 @@ static int run_one(const char *which, const char *shared, uint64_t scale_n)
             "soc_sec_id=doc,postcode=extra,suburb=extra,address_1=extra,street_number=extra",
             HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_DOC | HV_ID_BLOCK_GIVEN_DATE |
                 HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_EXTRA0 | (HV_ID_BLOCK_EXTRA0 << 2),
-            true, "goal F1 >= 0.995; Splink 0.993 at p=0.5");
+            true, "goal F1 >= 0.995; Splink 0.993 at p=0.5", NULL);
     } else if (strcmp(which, "fake") == 0) {
         snprintf(path, sizeof(path), "%s/splink_datasets/fake_1000.csv", shared);
         rc = run_csv(names, "Splink fake_1000", path,
@@ -341,7 +543,7 @@ static int run_one(const char *which, const char *shared, uint64_t scale_n)
                      HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_GIVEN_DATE |
                          HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_GIVEN_YEAR | HV_ID_BLOCK_NAME_YEAR |
                          HV_ID_BLOCK_EXTRA0 | (HV_ID_BLOCK_EXTRA0 << 1),
-                     false, "goal F1 >= 0.87; Splink 0.806 at p=0.5, 0.862 best");
+                     false, "goal F1 >= 0.87; Splink 0.806 at p=0.5, 0.862 best", NULL);
     } else if (strcmp(which, "hist") == 0) {
         snprintf(path, sizeof(path), "%s/splink_datasets/historical_figures_with_errors_50k.csv",
                  shared);
@@ -351,13 +553,26 @@ static int run_one(const char *which, const char *shared, uint64_t scale_n)
                     "birth_place=extra,postcode_fake=extra,occupation=extra,cluster=truth",
                     HV_ID_BLOCK_NAME | HV_ID_BLOCK_DATE | HV_ID_BLOCK_GIVEN_DATE |
                         HV_ID_BLOCK_FAMILY_DATE | HV_ID_BLOCK_NAME_YEAR | (HV_ID_BLOCK_EXTRA0 << 1),
-                    false, "reported");
+                    false, "reported", g_peer ? "hist" : NULL);
     } else if (strcmp(which, "demo") == 0) {
         rc = run_demo(names, "demo planted duplicates", HV_DEMO_DEFAULT_CASES, UINT64_MAX,
                       g_max_block, true, "goal F1 >= 0.97");
     } else if (strcmp(which, "scale") == 0) {
         rc = run_demo(names, "1M registrations", (uint32_t)(scale_n / 4 + 1000), scale_n,
                       g_max_block > 0 ? g_max_block : 60, false, "goal <= 60 s, <= 2 GiB");
+        if (rc == 0 && g_peer) {
+            const char *csv = "/tmp/hv-bench-identity-scale.csv";
+            if (write_scale_csv((uint32_t)(scale_n / 4 + 1000), scale_n, csv) == 0)
+                run_peer("scale", csv, g_scale_seconds, g_scale_rss);
+            else
+                printf("%-28s could not write %s for the peer\n", "", csv);
+            unlink(csv);
+        }
+    } else if (strcmp(which, "scale-csv") == 0) {
+        /* Only the scale set as a CSV, for running the peer by hand. */
+        rc = write_scale_csv((uint32_t)(scale_n / 4 + 1000), scale_n,
+                             "/tmp/hv-bench-identity-scale.csv");
+        printf("wrote /tmp/hv-bench-identity-scale.csv\n");
     } else {
         fprintf(stderr, "unknown dataset %s\n", which);
         rc = 1;
@@ -376,6 +591,10 @@ int main(int argc, char **argv)
             shared = argv[++i];
         else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
             scale_n = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--no-peer") == 0)
+            g_peer = false;
+        else if (strcmp(argv[i], "--peer-dir") == 0 && i + 1 < argc)
+            g_peer_dir = argv[++i];
         else if (strcmp(argv[i], "--max-block") == 0 && i + 1 < argc)
             g_max_block = (uint32_t)strtoul(argv[++i], NULL, 10);
         else

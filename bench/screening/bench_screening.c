@@ -425,6 +425,23 @@ int main(int argc, char **argv)
     const char *tfs = getenv("HV_SCREEN_TF_SCALE");
     double tf_scale = tfs != NULL ? strtod(tfs, NULL) : HV__SCREEN_LIST_TF_SCALE;
     hv__ix_set_list_tf(ix, tf_scale);
+    /* HV_SCREEN_OFF="compound,strict,..." turns the names engine's opt-in refinements off (to
+     * measure each one's effect). */
+    const char *off = getenv("HV_SCREEN_OFF");
+    if (off != NULL) {
+        if (strstr(off, "compound") != NULL)
+            ix->weights.compound_whole = false;
+        if (strstr(off, "strict") != NULL)
+            ix->weights.strict_optional = false;
+        if (strstr(off, "known") != NULL)
+            ix->weights.known_distinct = false;
+        if (strstr(off, "longv") != NULL)
+            ix->weights.long_vowels = false;
+        if (strstr(off, "title") != NULL)
+            ix->weights.title_match = 0;
+        if (strstr(off, "initial") != NULL)
+            ix->weights.initial = 0;
+    }
     printf("list tf scale %.2f\n", tf_scale);
     if (!part_on[1])
         speed_only = true;
@@ -470,6 +487,9 @@ int main(int argc, char **argv)
             hit1++;
             if (c[0].score >= thr)
                 hit1_thr++;
+            else if (getenv("HV_BENCH_VERBOSE") != NULL)
+                printf("  below threshold row %zu: %s | %s %.3f name %.3f via %s\n", r + 2,
+                       tr.r[r].name, c[0].entry->ref, c[0].score, c[0].name_score, c[0].name_text);
         } else if (getenv("HV_BENCH_VERBOSE") != NULL) {
             printf("  miss row %zu: top %s %s %.3f\n", r + 2, c[0].list->name, c[0].entry->ref,
                    c[0].score);
@@ -535,6 +555,12 @@ int main(int argc, char **argv)
     if (hv_screen_index_create(names, unl, 1, &uix) != HV_OK)
         return 1;
     hv__ix_set_list_tf(uix, tf_scale);
+    if (getenv("HV_SCREEN_UNKNOWN_FREQ") != NULL)
+        uix->weights.unknown_freq = strtod(getenv("HV_SCREEN_UNKNOWN_FREQ"), NULL);
+    if (getenv("HV_SCREEN_SKELETON") != NULL)
+        uix->weights.skeleton = strtod(getenv("HV_SCREEN_SKELETON"), NULL);
+    if (getenv("HV_SCREEN_TITLE_MATCH") != NULL)
+        uix->weights.title_match = strtod(getenv("HV_SCREEN_TITLE_MATCH"), NULL);
     struct hv_screen_scratch *us = hv_screen_scratch_create(uix);
     struct flat fu;
     flat_build(&fu, unl, 1, false);

@@ -31,6 +31,13 @@ struct hv_id_record {
     const char *docs[HV_ID_MAX_DOCS]; /* document numbers (any kind) */
     const char *phone;
     const char *extra[HV_ID_MAX_EXTRA]; /* other attributes compared as strings (city, e-mail) */
+    /* The household (case) the record belongs to, 0 when unknown, and the relation to its
+     * principal ("principal", "spouse", "child", "parent", "sibling", "other"; NULL or ""
+     * when unknown). Two records of one household are compared with the u of random pairs
+     * drawn inside households (siblings share father, grandfather and family name, so those
+     * agreements weigh little there), and conflicting relations count against them. */
+    int64_t group;
+    const char *relation;
 };
 
 /* Compared fields (the comparison vector), in this order. */
@@ -47,6 +54,7 @@ enum hv_id_field {
     HV_ID_F_EXTRA1,
     HV_ID_F_EXTRA2,
     HV_ID_F_EXTRA3,
+    HV_ID_F_HOUSEHOLD, /* same household: relations compatible or not (else missing) */
     HV_ID_N_FIELDS
 };
 
@@ -57,7 +65,9 @@ enum hv_id_field {
  * different, 1 off by one year, 2 compatible (year-only vs a date in that year, overlapping
  * ranges), 3 exact at the same precision. Documents: 0 different, 1 one typo (edit distance 1
  * or one adjacent swap), 2 exact. Phone: 0 different, 1 same last 7 digits, 2 exact. Sex: 0
- * different, 1 same. Extra: 0 different, 1 similar (Jaro-Winkler >= 0.88), 2 exact. */
+ * different, 1 same. Extra: 0 different, 1 similar (Jaro-Winkler >= 0.88), 2 exact.
+ * Household (only when both records are of the same household, else missing): 0 different
+ * relations (say spouse and child; "other" conflicts with none), 1 compatible. */
 const char *hv_id_field_name(enum hv_id_field f);
 const char *hv_id_level_name(enum hv_id_field f, int level);
 int hv_id_field_levels(enum hv_id_field f);
@@ -141,9 +151,16 @@ struct hv_id_stats {
     double lambda; /* EM's share of candidate pairs that match */
     double seconds_parse, seconds_block, seconds_compare, seconds_em, seconds_cluster;
     double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS], u[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
+    /* u of pairs inside one household, and how many such pairs were sampled. */
+    double u_household[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
+    uint64_t u_household_pairs;
     /* Oversized blocks split by a secondary key (father's, then family name skeleton), and the
      * records left out of the blocks that were still oversized after splitting (skipped). */
     uint64_t split_blocks, skipped_records;
+    /* Whether m was anchored on the pairs sharing a document number (see IDENTITY.md). */
+    bool doc_anchored;
+    /* Whether lambda came from the document rule rather than EM (see IDENTITY.md). */
+    bool doc_lambda;
 };
 void hv_id_engine_stats(const struct hv_id_engine *e, struct hv_id_stats *out);
 
@@ -170,6 +187,28 @@ HV_MUST_CHECK enum hv_err hv_id_engine_candidates(struct hv_id_engine *e,
                                                   const struct hv_id_record *r, double min_prob,
                                                   size_t max, struct hv_id_candidate *out,
                                                   size_t *n_out);
+
+/* The trained model: m and u per field and level, and lambda (EM's share of candidate pairs
+ * that match). A run trains it; hv_id_engine_set_model gives an engine that has not run the
+ * weights of an earlier run (to score one new record as the batch would). */
+struct hv_id_model {
+    double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS], u[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
+    double u_household[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS]; /* u inside one household */
+    double lambda;
+};
+void hv_id_engine_model(const struct hv_id_engine *e, struct hv_id_model *out);
+void hv_id_engine_set_model(struct hv_id_engine *e, const struct hv_id_model *m);
+/* The model as text (numbers only, "v1 lambda m... u..."): returns the length written, or 0
+ * when cap is too small (HV_ID_MODEL_TEXT_MAX always suffices). */
+#define HV_ID_MODEL_TEXT_MAX 4096
+size_t hv_id_model_format(const struct hv_id_model *m, char *out, size_t cap);
+/* Parses what hv_id_model_format wrote; false on anything else. */
+bool hv_id_model_parse(const char *z, struct hv_id_model *out);
+/* The blocking keys of record i under the engine's rules, before any oversized block is split
+ * (0 = none; at most HV_ID_MAX_KEYS): what the registry indexes blindly for candidates. */
+#define HV_ID_MAX_KEYS 24
+size_t hv_id_engine_record_keys(const struct hv_id_engine *e, uint32_t i,
+                                uint64_t out[HV_ID_MAX_KEYS]);
 
 /* --- CSV adapter ----------------------------------------------------------------------- */
 
@@ -289,6 +328,28 @@ HV_MUST_CHECK enum hv_err hv_identity_pair_get(struct hv_ctx *ctx, struct hv_are
 /* The identity of person_id: the cluster id, or person_id itself when not merged. */
 HV_MUST_CHECK enum hv_err hv_identity_cluster_of(struct hv_ctx *ctx, int64_t person_id,
                                                  int64_t *cluster_id);
+/* Likely duplicates of one new registration (a record being typed, not stored): its blocking
+ * keys are looked up through their blind indexes (identity_block, as of the last
+ * hv_identity_run: people registered since are found only through a shared document number),
+ * people holding one of its document numbers through the registry's document index, and each
+ * person found (at most HV_ID_CANDIDATES_PER_KEY per key) is unsealed and scored against the
+ * record with the m, u and lambda of the last run (without term-frequency adjustment). Returns
+ * those at or above min_prob, best first, at most max, allocated in a, each with its
+ * comparison (hv_id_explain_json explains it). names may be NULL (the compiled-in tables are
+ * loaded). One audit entry "identity.candidates" (counts only). Errors: HV_ERR_FORBIDDEN
+ * without a vault, HV_ERR_NOTFOUND when no run has built the index yet, store errors. */
+#define HV_ID_CANDIDATES_PER_KEY 500
+struct hv_identity_candidate {
+    int64_t person_id;
+    const char *ref, *case_ref;
+    double prob, weight;
+    struct hv_id_comparison cmp;
+};
+HV_MUST_CHECK enum hv_err hv_identity_candidates(struct hv_ctx *ctx, struct hv_arena *a,
+                                                 const struct hv_names *names,
+                                                 const struct hv_id_record *probe, double min_prob,
+                                                 size_t max, struct hv_identity_candidate **out,
+                                                 size_t *n_out, struct hv_diag *diag);
 /* Writes the explanation JSON of comparison c (labels, levels and weights, no values). */
 void hv_id_explain_json(const struct hv_id_comparison *c, struct hv_jw *w);
 

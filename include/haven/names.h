@@ -103,6 +103,26 @@ struct hv_names_weights {
     double min_pair;     /* pairs scoring below this are not aligned (0.05) */
     double unknown_freq; /* frequency assumed for a part the tf does not know (2e-4) */
     double max_freq;     /* frequencies are capped here so no part weighs nothing (0.5) */
+    /* Opt-in refinements (off in the defaults, which identity resolution uses; screening turns
+     * them on): */
+    double initial;        /* part score of a one-letter Latin part (an initial, "A. Kabir")
+                              against a part starting with that letter; 0 = off */
+    double initial_weight; /* evidence weight cap of such an initial (a letter says little) */
+    double title_match;    /* the same title (Haji, Mullah, Qari...) on both sides counts with
+                              this share of its frequency weight; a title on one side only still
+                              counts nothing; 0 = off */
+    bool compound_whole;   /* a piece of a split compound left unmatched while another piece of
+                              the same word aligned weighs at least as much as that piece (Fazl
+                              is not Fazlullah) */
+    bool known_distinct;   /* two names the tables know with different keys are different names
+                              across scripts too (Abdullah is not عبد, though both give BDL) */
+    bool fuzzy_joins;      /* a word split in two pieces (bad + ullah) may also meet one part
+                              of the other name through the fuzzy score of the joined keys */
+    bool long_vowels;      /* across scripts, the long vowels Arabic script writes must fit the
+                              Latin vowels at the same place, else the pair scores `skeleton` */
+    bool strict_optional;  /* an optional part (title, particle) aligns with a name part only
+                              through the same key or skeleton, never through fuzzy similarity
+                              (Mullah is not a weak Mustafa) */
 };
 
 void hv_names_weights_default(struct hv_names_weights *w);
@@ -115,6 +135,7 @@ enum hv_names_reason {
     HV_NAMES_REASON_SKELETON, /* same consonant skeleton */
     HV_NAMES_REASON_FUZZY,    /* Jaro-Winkler / confusable edit distance */
     HV_NAMES_REASON_OPTIONAL, /* two optional parts (titles, particles) aligned: no weight */
+    HV_NAMES_REASON_INITIAL,  /* an initial against a part starting with that letter */
 };
 
 const char *hv_names_reason_str(enum hv_names_reason r);

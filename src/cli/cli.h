@@ -71,5 +71,9 @@ int cmd_dedup(struct cli *c, int argc, char **argv);
 int cmd_lists(struct cli *c, int argc, char **argv);
 int cmd_screen(struct cli *c, int argc, char **argv);
 int cmd_hits(struct cli *c, int argc, char **argv);
+int cmd_place(struct cli *c, int argc, char **argv);
+int cmd_forecast(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
 
 #endif

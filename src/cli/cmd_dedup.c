@@ -26,6 +26,9 @@ static const char help[] =
     "       haven dedup unmerge PAIR|C<cluster> [--reason CODE]\n"
     "       haven dedup csv FILE [--link FILE2] --map col=field,... --out DIR\n"
     "                 [--merge P] [--review P]\n"
+    "       haven dedup candidates --given NAME [--family NAME] [--father NAME]\n"
+    "                 [--grandfather NAME] [--native NAME] [--birth DATE] [--sex M|F]\n"
+    "                 [--doc NUMBER]... [--phone NUMBER] [--min P] [--limit N]\n"
     "\n"
     "run      compares every registered person with the likely duplicates (blocking on name\n"
     "         skeletons, birth year, father's name and documents), scores each pair\n"
@@ -42,6 +45,12 @@ static const char help[] =
     "         without a database. --map maps columns to fields: given, family, full, father,\n"
     "         grandfather, native, birth, sex, doc, phone, extra, id, truth. Writes\n"
     "         DIR/pairs.csv (id_a,id_b,prob,weight,decision) and DIR/clusters.csv.\n"
+    "candidates  likely duplicates of a registration being typed (nothing is stored): its\n"
+    "         name skeletons, birth year and documents are looked up through the blind\n"
+    "         blocking index of the last `dedup run` (and documents through the registry's\n"
+    "         document index), and each person found is scored with that run's model;\n"
+    "         prints those at or above --min (0.3), best first, at most --limit (10), with the\n"
+    "         explanation of each comparison. DATE is YYYY, YYYY-MM, YYYY-MM-DD or YYYY..YYYY.\n"
     "Reason codes are [A-Za-z0-9._:/-] (keep names out of them). All decisions are audited.\n"
     "With --json the output is JSON on stdout.\n";
 
@@ -517,6 +526,124 @@ out:
     return rc;
 }
 
+static void comparison_print(const struct hv_id_comparison *cmp)
+{
+    printf("    %-12s %-10s %8s %8s\n", "field", "level", "bits", "tf");
+    for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+        if (cmp->level[f] == HV_ID_LEVEL_NULL)
+            continue;
+        printf("    %-12s %-10s %+8.2f", hv_id_field_name((enum hv_id_field)f),
+               hv_id_level_name((enum hv_id_field)f, cmp->level[f]), (double)cmp->weight[f]);
+        if (cmp->tf_adjust[f] != 0.0f)
+            printf(" %+8.2f", (double)cmp->tf_adjust[f]);
+        printf("\n");
+    }
+    printf("    %-12s %-10s %+8.2f\n", "total", "", cmp->total);
+}
+
+static int dedup_candidates(struct cli *c, int argc, char **argv)
+{
+    struct hv_id_record r;
+    memset(&r, 0, sizeof(r));
+    const char *birth = NULL;
+    double min_prob = 0.3;
+    int64_t limit = 10;
+    size_t n_docs = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (v == NULL)
+            return cli_usage("dedup", "%s needs a value", a);
+        i++;
+        if (strcmp(a, "--given") == 0) {
+            r.given = v;
+        } else if (strcmp(a, "--family") == 0) {
+            r.family = v;
+        } else if (strcmp(a, "--father") == 0) {
+            r.father = v;
+        } else if (strcmp(a, "--grandfather") == 0) {
+            r.grandfather = v;
+        } else if (strcmp(a, "--native") == 0) {
+            r.native = v;
+        } else if (strcmp(a, "--birth") == 0) {
+            birth = v;
+        } else if (strcmp(a, "--sex") == 0) {
+            if ((v[0] != 'M' && v[0] != 'F') || v[1] != '\0')
+                return cli_usage("dedup", "--sex takes M or F");
+            r.sex = v[0];
+        } else if (strcmp(a, "--doc") == 0) {
+            if (n_docs == HV_ID_MAX_DOCS)
+                return cli_usage("dedup", "at most %d --doc", HV_ID_MAX_DOCS);
+            r.docs[n_docs++] = v;
+        } else if (strcmp(a, "--phone") == 0) {
+            r.phone = v;
+        } else if (strcmp(a, "--min") == 0) {
+            if (!parse_prob(v, &min_prob))
+                return cli_usage("dedup", "--min takes a probability in (0, 1]");
+        } else if (strcmp(a, "--limit") == 0) {
+            if (!parse_id(v, &limit) || limit > 1000)
+                return cli_usage("dedup", "--limit takes 1..1000");
+        } else {
+            return cli_usage("dedup", "unexpected argument %s", a);
+        }
+    }
+    if ((r.given == NULL || r.given[0] == '\0') && (r.native == NULL || r.native[0] == '\0') &&
+        n_docs == 0)
+        return cli_usage("dedup", "candidates needs --given, --native or --doc");
+    if (birth != NULL) {
+        const char *why = NULL;
+        if (!hv_pdate_parse(birth, strlen(birth), &r.birth, &why))
+            return cli_usage("dedup", "--birth: %s", why != NULL ? why : "not a date");
+    }
+    int rc = cli_open(c, true);
+    if (rc != 0)
+        return rc;
+    struct hv_arena a;
+    hv_arena_init(&a, 64u << 20);
+    struct hv_identity_candidate *cand = NULL;
+    size_t n = 0;
+    struct hv_diag diag;
+    hv_diag_clear(&diag);
+    enum hv_err err =
+        hv_identity_candidates(&c->ctx, &a, NULL, &r, min_prob, (size_t)limit, &cand, &n, &diag);
+    if (err != HV_OK) {
+        hv_arena_finish(&a);
+        return cli_fail(c, err, &diag);
+    }
+    if (c->json) {
+        struct hv_buf buf;
+        hv_buf_init(&buf, 0);
+        struct hv_jw w;
+        hv_jw_init(&w, &buf, false);
+        hv_jw_array_begin(&w);
+        for (size_t i = 0; i < n; i++) {
+            hv_jw_object_begin(&w);
+            hv_jw_key(&w, "person");
+            hv_jw_strz(&w, cand[i].ref);
+            hv_jw_key(&w, "case");
+            hv_jw_strz(&w, cand[i].case_ref);
+            hv_jw_key(&w, "prob");
+            hv_jw_double(&w, (double)(int64_t)(cand[i].prob * 10000.0) / 10000.0);
+            hv_jw_key(&w, "explanation");
+            hv_id_explain_json(&cand[i].cmp, &w);
+            hv_jw_object_end(&w);
+        }
+        hv_jw_array_end(&w);
+        rc = print_json(c, &buf, &w);
+        hv_arena_finish(&a);
+        return rc;
+    }
+    if (n == 0)
+        printf("no likely duplicate at or above p=%.2f\n", min_prob);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s (case %s)  p=%.4f  %.2f bits\n", cand[i].ref, cand[i].case_ref, cand[i].prob,
+               cand[i].weight);
+        comparison_print(&cand[i].cmp);
+    }
+    hv_arena_finish(&a);
+    return 0;
+}
+
 int cmd_dedup(struct cli *c, int argc, char **argv)
 {
     if (argc < 2 || cli_wants_help(argc, argv)) {
@@ -530,6 +657,8 @@ int cmd_dedup(struct cli *c, int argc, char **argv)
         return dedup_unmerge(c, argc, argv);
     if (strcmp(sub, "csv") == 0)
         return dedup_csv(c, argc, argv);
+    if (strcmp(sub, "candidates") == 0)
+        return dedup_candidates(c, argc, argv);
     if (strcmp(sub, "review") == 0) {
         const char *what = argc > 2 ? argv[2] : "list";
         if (strcmp(what, "list") == 0)
@@ -543,5 +672,5 @@ int cmd_dedup(struct cli *c, int argc, char **argv)
         return cli_usage("dedup", "unknown review subcommand %s (list, show, accept, reject)",
                          what);
     }
-    return cli_usage("dedup", "unknown subcommand %s (run, review, unmerge, csv)", sub);
+    return cli_usage("dedup", "unknown subcommand %s (run, review, unmerge, csv, candidates)", sub);
 }

@@ -32,6 +32,10 @@ static const char usage[] =
     "  lists load|list|diff   watchlists (UN consolidated list, OFAC SDN, your own)\n"
     "  screen run|person|query   screen people against the watchlists\n"
     "  hits list|show|decide   review and adjudicate watchlist hits\n"
+    "  place propose|show|accept|reject|export|whatif   which family goes to which site\n"
+    "  forecast run|compare|model   beds per country per week and the clearance date\n"
+    "  serve                the HTTP JSON API and the browser UI\n"
+    "  user add|passwd|disable|list|token   users, roles, site scopes, API tokens\n"
     "\n"
     "global options (anywhere on the line):\n"
     "  --db PATH            database file (default: $HAVEN_DB, else haven.db)\n"
@@ -58,7 +62,8 @@ static const struct command commands[] = {
     { "names", cmd_names },   { "site", cmd_site },         { "crossing", cmd_crossing },
     { "move", cmd_move },     { "workflow", cmd_workflow }, { "report", cmd_report },
     { "dedup", cmd_dedup },   { "lists", cmd_lists },       { "screen", cmd_screen },
-    { "hits", cmd_hits },
+    { "hits", cmd_hits },     { "place", cmd_place },       { "forecast", cmd_forecast },
+    { "serve", cmd_serve },   { "user", cmd_user },
 };
 
 /* Takes the global options out of argv (they may appear anywhere); returns the new argc or

@@ -117,6 +117,52 @@ expect_eq "$n_names" "0"
 n_people=$(sqlite3 d.db "SELECT count(*) FROM person")
 expect_eq "$n_people" "1372"
 
+# Candidates for a registration being typed: a stored person typed again with spelling
+# variants and a year-only birth is found first, with an explanation; by document alone too;
+# an unrelated name finds nothing; nothing is stored; each look-up is an audited read.
+read -r P1REF P1CASE < <(H --json dedup review list --all | python3 -c '
+import json, sys
+p = json.load(sys.stdin)[0]
+print(p["person_a"], p["case_a"])')
+read -r G F FA B S DOC < <(H --json case show "$P1CASE" | python3 -c '
+import json, sys
+ref = sys.argv[1]
+v = next(x for x in json.load(sys.stdin)["people"] if x["person"]["ref"] == ref)
+p = v["person"]
+docs = [d["number"] for d in v.get("documents", []) if d.get("kind") == "tazkira"] + ["-"]
+print(p["given_name"].replace(" ", "_"), (p.get("family_name") or "-").replace(" ", "_"),
+      p["father_name"].replace(" ", "_"), p["birth_date"][:4], p["sex"], docs[0])' "$P1REF")
+typed_g=$(printf '%s' "$G" | sed 's/_/ /g; s/Mohammad/Muhammad/; s/ullah$/ulla/')
+typed_fa=$(printf '%s' "$FA" | sed 's/_/ /g; s/Mohammad/Mohd/; s/Abdul /Abd al-/')
+fam=()
+[ "$F" != "-" ] && fam=(--family "${F//_/ }")
+n_pairs_before=$(sqlite3 d.db "SELECT count(*) FROM match_pair")
+expect_rc 0 H dedup candidates --given "$typed_g" "${fam[@]}" --father "$typed_fa" --birth "$B" --sex "$S"
+expect_contains "$out" "$P1REF"
+expect_contains "$out" "father"
+expect_rc 0 H --json dedup candidates --given "$typed_g" "${fam[@]}" --father "$typed_fa" --birth "$B" --sex "$S"
+# The typed person is among the likely ones (its re-registration may rank with it).
+likely=$(printf '%s' "$out" | python3 -c '
+import json, sys
+print(" ".join(c["person"] for c in json.load(sys.stdin) if c["prob"] >= 0.9))')
+expect_contains " $likely " " $P1REF "
+expect_contains "$out" '"explanation":{"fields"'
+if [ "$DOC" != "-" ]; then
+  expect_rc 0 H --json dedup candidates --given Someone --doc "$DOC" --min 0.0001
+  expect_contains "$out" "\"$P1REF\""
+  expect_contains "$out" '"level":"exact"'
+fi
+expect_rc 0 H dedup candidates --given Zzyzx --family Qwrtp --birth 1901
+expect_contains "$out" "no likely duplicate"
+expect_eq "$(sqlite3 d.db "SELECT count(*) FROM match_pair")" "$n_pairs_before"
+expect_rc 1 H dedup candidates --birth 1980
+expect_rc 1 H dedup candidates --given X --sex Q
+expect_rc 1 H dedup candidates --given X --birth 19x0
+expect_rc 0 H audit list
+expect_contains "$out" "identity.candidates"
+n_blind_plain=$(sqlite3 d.db "SELECT count(*) FROM identity_block WHERE typeof(key) <> 'integer'")
+expect_eq "$n_blind_plain" "0"
+
 # dedup csv: deduplicate one file, and link two.
 cat > a.csv <<'CSV'
 id,name,father,dob,passport

@@ -144,7 +144,7 @@ static void test_em(void)
             m[f][l] = 0.25;
     }
     double lambda = 0.5;
-    int it = hv__id_em(pat, n_pat, u, m, &lambda, 200, false);
+    int it = hv__id_em(pat, n_pat, u, u, m, &lambda, 200, HV__ID_EM_ALL);
     CHECK(it > 1 && it < 200);
     CHECK(fabs(lambda - lambda_true) < 0.02);
     for (int i = 0; i < 3; i++)
@@ -153,7 +153,7 @@ static void test_em(void)
     double m2[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
     memcpy(m2, m_true, sizeof(m2));
     lambda = 0.5;
-    (void)hv__id_em(pat, n_pat, u, m2, &lambda, 200, true);
+    (void)hv__id_em(pat, n_pat, u, u, m2, &lambda, 200, 0);
     CHECK(fabs(lambda - lambda_true) < 0.02);
     CHECK(m2[HV_ID_F_NAME][3] == mt[0]);
 }
@@ -363,6 +363,101 @@ static void test_weight_dependence(void)
     hv_id_engine_destroy(e);
 }
 
+/* Households: relation codes, the household level, u inside households (siblings share the
+ * father: his agreement weighs little there), a relation conflict as evidence against. */
+static void test_household(void)
+{
+    CHECK_EQ_INT(hv__id_relation_code("spouse"), HV__ID_REL_SPOUSE);
+    CHECK_EQ_INT(hv__id_relation_code("other"), HV__ID_REL_OTHER);
+    CHECK_EQ_INT(hv__id_relation_code("cousin"), HV__ID_REL_UNKNOWN);
+    CHECK_EQ_INT(hv__id_relation_code(NULL), HV__ID_REL_UNKNOWN);
+    CHECK_EQ_INT(hv__id_cmp_household(7, HV__ID_REL_SPOUSE, 7, HV__ID_REL_CHILD), 0);
+    CHECK_EQ_INT(hv__id_cmp_household(7, HV__ID_REL_CHILD, 7, HV__ID_REL_CHILD), 1);
+    CHECK_EQ_INT(hv__id_cmp_household(7, HV__ID_REL_PRINCIPAL, 7, HV__ID_REL_OTHER), 1);
+    CHECK_EQ_INT(hv__id_cmp_household(7, HV__ID_REL_SPOUSE, 7, HV__ID_REL_UNKNOWN), 1);
+    CHECK_EQ_INT(hv__id_cmp_household(7, HV__ID_REL_SPOUSE, 8, HV__ID_REL_CHILD), HV_ID_LEVEL_NULL);
+    CHECK_EQ_INT(hv__id_cmp_household(0, HV__ID_REL_SPOUSE, 0, HV__ID_REL_CHILD), HV_ID_LEVEL_NULL);
+
+    /* 200 families: father, mother, two children named after their father's line. */
+    struct hv_id_options o;
+    hv_id_options_default(&o);
+    o.u_samples = 30000;
+    struct hv_id_engine *e = NULL;
+    CHECK_OK(hv_id_engine_create(nm, &o, &e));
+    if (e == NULL)
+        return;
+    static const char *const men[] = { "Ahmad", "Farid", "Hamid", "Jawed", "Khalid", "Nasir",
+                                       "Omar",  "Qasim", "Rahim", "Sami",  "Tariq",  "Wahid" };
+    static const char *const women[] = { "Fereshta", "Gulalai", "Mariam",  "Nazia",
+                                         "Parwana",  "Shabana", "Zarghona" };
+    static const char *const rel[] = { "principal", "spouse", "child", "child" };
+    char by[800][8];
+    for (int i = 0; i < 800; i++) {
+        int fam = i / 4, k = i % 4;
+        const char *given = k == 1 ? women[fam % 7] : men[(fam * 5 + k * 3) % 12];
+        const char *father = k >= 2 ? men[fam % 12] : men[(fam + 7) % 12];
+        snprintf(by[i], sizeof(by[i]), "%d", k >= 2 ? 2000 + k + fam % 9 : 1970 + fam % 20);
+        struct hv_id_record r = person(given, "", father, by[i], NULL);
+        r.id = i;
+        r.group = 1000 + fam;
+        r.relation = rel[k];
+        CHECK_OK(hv_id_engine_add(e, &r, NULL));
+    }
+    CHECK_OK(hv_id_engine_run(e, NULL, NULL));
+    struct hv_id_stats st;
+    hv_id_engine_stats(e, &st);
+    CHECK(st.u_household_pairs > 1000);
+    /* Inside a household the father agrees far more often than between random people. */
+    CHECK(st.u_household[HV_ID_F_FATHER][3] > 0.2);
+    CHECK(st.u_household[HV_ID_F_FATHER][3] > 10 * st.u[HV_ID_F_FATHER][3]);
+    CHECK(e->w2[HV_ID_F_FATHER][3] < e->w[HV_ID_F_FATHER][3] - 2);
+    /* The two children of family 0 are compared as one household, the spouse and a child
+     * conflict, and records of two households have no household level. */
+    struct hv_id_comparison c;
+    hv_id_engine_compare(e, 2, 3, &c);
+    CHECK_EQ_INT(c.level[HV_ID_F_HOUSEHOLD], 1);
+    CHECK_EQ_INT(c.level[HV_ID_F_FATHER], 3);
+    CHECK(c.weight[HV_ID_F_FATHER] < e->w[HV_ID_F_FATHER][3] - 2);
+    hv_id_engine_compare(e, 1, 2, &c);
+    CHECK_EQ_INT(c.level[HV_ID_F_HOUSEHOLD], 0);
+    CHECK(c.weight[HV_ID_F_HOUSEHOLD] < -3);
+    hv_id_engine_compare(e, 2, 6, &c);
+    CHECK_EQ_INT(c.level[HV_ID_F_HOUSEHOLD], HV_ID_LEVEL_NULL);
+    hv_id_engine_destroy(e);
+}
+
+/* The model survives its text form; anything else is refused. */
+static void test_model_text(void)
+{
+    struct hv_id_engine *e = NULL;
+    CHECK_OK(hv_id_engine_create(nm, NULL, &e));
+    if (e == NULL)
+        return;
+    struct hv_id_model m, back;
+    hv_id_engine_model(e, &m);
+    m.lambda = 0.0041;
+    m.m[HV_ID_F_DOC][2] = 0.874;
+    m.u_household[HV_ID_F_FATHER][3] = 0.88;
+    char text[HV_ID_MODEL_TEXT_MAX];
+    size_t n = hv_id_model_format(&m, text, sizeof(text));
+    CHECK(n > 0 && n < sizeof(text));
+    CHECK(hv_id_model_parse(text, &back));
+    CHECK(fabs(back.lambda - 0.0041) < 1e-12);
+    CHECK(fabs(back.m[HV_ID_F_DOC][2] - 0.874) < 1e-12);
+    CHECK(fabs(back.u_household[HV_ID_F_FATHER][3] - 0.88) < 1e-12);
+    CHECK_EQ_INT(hv_id_model_format(&m, text, 40), 0);
+    CHECK(!hv_id_model_parse("v1 0.5 0.1", &back));
+    CHECK(!hv_id_model_parse("v2 0.5", &back));
+    hv_id_model_format(&m, text, sizeof(text));
+    text[3] = '7'; /* lambda 7.x: not a probability */
+    CHECK(!hv_id_model_parse(text, &back));
+    hv_id_engine_set_model(e, &m);
+    struct hv_id_stats st;
+    hv_id_engine_stats(e, &st);
+    CHECK(fabs(st.lambda - 0.0041) < 1e-12);
+    hv_id_engine_destroy(e);
+}
+
 static void test_csv(void)
 {
     struct hv_id_csv_map map;
@@ -408,6 +503,8 @@ int main(void)
     RUN(test_block_split);
     RUN(test_weight_dependence);
     RUN(test_csv);
+    RUN(test_household);
+    RUN(test_model_text);
     hv_names_destroy(nm);
     return test_report();
 }

@@ -307,6 +307,83 @@ static void test_auto_merge_and_cluster_unmerge(void)
     fixture_close(&fx);
 }
 
+/* Candidates for a registration being typed: none before a run, the key needed, then found
+ * through the blind blocking index (a spelling variant with a year-only birth) and through a
+ * document number alone, scored with the run's model, an unrelated name finding nothing, and
+ * each call audited. */
+static void test_candidates(void)
+{
+    struct fixture fx;
+    fixture_open(&fx);
+    struct hv_diag d;
+    hv_diag_clear(&d);
+    struct hv_arena a;
+    hv_arena_init(&a, 16u << 20);
+    struct hv_identity_candidate *c = NULL;
+    size_t n = 0;
+    struct hv_id_record r;
+    memset(&r, 0, sizeof(r));
+    r.given = "Jawaad"; /* P2 is Jawad */
+    r.family = families[14];
+    r.father = fathers[6];
+    const char *why = NULL;
+    CHECK(hv_pdate_parse("1986", 4, &r.birth, &why));
+    r.sex = 'M';
+    CHECK_EQ_INT(hv_identity_candidates(&fx.ctx, &a, NULL, &r, 0.3, 10, &c, &n, &d),
+                 HV_ERR_NOTFOUND);
+    struct hv_ctx nokey = fx.ctx;
+    nokey.vault = NULL;
+    CHECK_EQ_INT(hv_identity_candidates(&nokey, &a, NULL, &r, 0.3, 10, &c, &n, &d),
+                 HV_ERR_FORBIDDEN);
+    struct hv_identity_summary sum;
+    CHECK_OK(hv_identity_run(&fx.ctx, NULL, &sum, &d));
+    CHECK(q(&fx, "SELECT count(*) FROM identity_block WHERE ?1 = ?1", 0) >= 62);
+    CHECK_EQ_INT(q(&fx, "SELECT count(*) FROM identity_model WHERE run_id = ?1", sum.run_id), 1);
+
+    CHECK_OK(hv_identity_candidates(&fx.ctx, &a, NULL, &r, 0.3, 10, &c, &n, &d));
+    CHECK(n >= 2);
+    if (n >= 2) {
+        /* P2 and its re-registration P62 (Jawaad, 1986), best first, both likely. */
+        bool p2 = strcmp(c[0].ref, "P2") == 0 || strcmp(c[1].ref, "P2") == 0;
+        bool p62 = strcmp(c[0].ref, "P62") == 0 || strcmp(c[1].ref, "P62") == 0;
+        CHECK(p2 && p62);
+        CHECK(c[0].prob >= c[1].prob);
+        CHECK(c[1].prob >= 0.9);
+        CHECK(c[0].cmp.level[HV_ID_F_FATHER] == 3);
+        CHECK_EQ_STR(c[0].case_ref, strcmp(c[0].ref, "P2") == 0 ? "C2" : "C62");
+    }
+    for (size_t i = 2; i < n; i++)
+        CHECK(c[i].prob <= c[1].prob);
+    CHECK_EQ_INT(q(&fx,
+                   "SELECT count(*) FROM audit_log WHERE action = 'identity.candidates' "
+                   "AND ?1 = ?1",
+                   0),
+                 1);
+
+    /* A document number alone (and a name that does not match) still finds its holders. */
+    struct hv_id_record doc;
+    memset(&doc, 0, sizeof(doc));
+    doc.given = "Someone";
+    doc.docs[0] = "P0123 4567"; /* spacing differs */
+    CHECK_OK(hv_identity_candidates(&fx.ctx, &a, NULL, &doc, 0.0001, 10, &c, &n, &d));
+    CHECK_EQ_INT((int64_t)n, 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(strcmp(c[i].ref, "P1") == 0 || strcmp(c[i].ref, "P61") == 0);
+        CHECK_EQ_INT(c[i].cmp.level[HV_ID_F_DOC], 2);
+    }
+
+    /* An unrelated name and year: nothing likely. */
+    struct hv_id_record other;
+    memset(&other, 0, sizeof(other));
+    other.given = "Zzyzx";
+    other.family = "Qwrtp";
+    CHECK(hv_pdate_parse("1901", 4, &other.birth, &why));
+    CHECK_OK(hv_identity_candidates(&fx.ctx, &a, NULL, &other, 0.3, 10, &c, &n, &d));
+    CHECK_EQ_INT((int64_t)n, 0);
+    hv_arena_finish(&a);
+    fixture_close(&fx);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/hv-iddb-XXXXXX");
@@ -314,6 +391,7 @@ int main(void)
         return 1;
     RUN(test_review_accept_reject_unmerge);
     RUN(test_auto_merge_and_cluster_unmerge);
+    RUN(test_candidates);
     rmdir(dir);
     return test_report();
 }

@@ -139,6 +139,12 @@ static void test_translit(void)
     CHECK_EQ_STR(latins("ذبیح الله"), "zbih ullah");
     CHECK_EQ_STR(latins("گلزی"), "glzai");
     CHECK_EQ_STR(latins("سراج الدین"), "sraj uddin");
+    /* The article is written onto its noun in Arabic script; in Latin it stands apart. */
+    CHECK_EQ_STR(latins("عبد الحق"), "abdul hq");
+    CHECK_EQ_STR(latins("البصیر"), "al bsir");
+    CHECK_EQ_STR(latins("الیاس"), "ilyas"); /* a lexicon name keeps its al */
+    /* Two names run together across a letter that does not join the next one. */
+    CHECK_EQ_STR(latins("محمدعبد الرحیم"), "mohammad abdul rahim");
     /* Pashto letters. */
     CHECK_EQ_STR(latins("ږړټډښځڅڼ"), "zhrtdshzsn");
     /* Other scripts go through ICU. */
@@ -185,6 +191,9 @@ static void test_compounds(void)
     CHECK_EQ_STR(keys("Abdullah"), "abdula");
     CHECK_EQ_STR(keys("Abd Allah"), "abdula");
     CHECK_EQ_STR(keys("Mullah"), "mula"); /* too short to split, and alone: a name */
+    CHECK_EQ_STR(keys("Allahdad"), "ula dad");
+    CHECK_EQ_STR(keys("Zarbakhtzada"), "zarbakht zada");
+    CHECK_EQ_STR(keys("Shams-u-Rahman"), "shams [u] rahman");
     /* The split parts remember they were one word. */
     CHECK(hv_names_parse(nm, hv_str_c("Zabihullah"), &pa) == HV_OK);
     CHECK_EQ_INT(pa.n_parts, 2);
@@ -196,6 +205,8 @@ static void test_honorifics(void)
     CHECK_EQ_STR(keys("Haji Mohammad Nasir"), "[haji] muhamad nasir");
     CHECK_EQ_STR(keys("Hajji Mohammad"), "[haji] muhamad");
     CHECK_EQ_STR(keys("Mullah Karim"), "[mula] karim");
+    CHECK_EQ_STR(keys("Molah Karim"), "[mula] karim");
+    CHECK_EQ_STR(keys("Karim Sahab"), "karim [sahab]");
     CHECK_EQ_STR(keys("Maulawi Karim"), "[maulawi] karim");
     CHECK_EQ_STR(keys("Mawlawi Karim"), "[maulawi] karim");
     CHECK_EQ_STR(keys("Qari Karim"), "[kari] karim");
@@ -350,6 +361,85 @@ static void test_weights(void)
     CHECK(hv_names_default_tf(nm, HV_STR("qwxz")) == 0);
 }
 
+static double score_w(const char *a, const char *b, const struct hv_names_weights *w)
+{
+    struct hv_names_match m;
+    if (hv_names_parse(nm, hv_str_c(a), &pa) != HV_OK ||
+        hv_names_parse(nm, hv_str_c(b), &pb) != HV_OK)
+        return -1;
+    hv_names_compare_parsed(nm, &pa, &pb, w, &m);
+    return m.score;
+}
+
+/* The opt-in refinements screening turns on, each against the defaults (which identity
+ * resolution keeps). */
+static void test_refinements(void)
+{
+    struct hv_names_weights d, w;
+    hv_names_weights_default(&d);
+    CHECK(d.initial == 0 && d.title_match == 0 && !d.strict_optional && !d.compound_whole &&
+          !d.known_distinct && !d.long_vowels && !d.fuzzy_joins);
+
+    /* An initial meets a part starting with its letter, and weighs little. */
+    w = d;
+    w.initial = 0.75;
+    w.initial_weight = 2.0;
+    double n_ok = score_w("N. Zarbakht", "Nasrin Zarbakht", &w);
+    double k_bad = score_w("K. Zarbakht", "Nasrin Zarbakht", &w);
+    CHECK(n_ok > 0.8);
+    CHECK(n_ok > k_bad + 0.1);
+    CHECK(n_ok > score_w("N. Zarbakht", "Nasrin Zarbakht", &d));
+
+    /* A title never aligns with a name part through fuzzy similarity. */
+    w = d;
+    w.strict_optional = true;
+    CHECK(score_w("Mullah Zarbakht", "Mustafa Zarbakht", &w) <
+          score_w("Mullah Zarbakht", "Mustafa Zarbakht", &d));
+
+    /* The same title on both sides helps a little; a title on one side costs nothing. */
+    w = d;
+    w.title_match = 0.5;
+    double same = score_w("Qari Zarbakht Nasrin", "Qari Zarbakht Nasrin Wardoon", &w);
+    double other = score_w("Haji Zarbakht Nasrin", "Qari Zarbakht Nasrin Wardoon", &w);
+    CHECK(same > other);
+    CHECK(other == score_w("Haji Zarbakht Nasrin", "Qari Zarbakht Nasrin Wardoon", &d));
+
+    /* A compound's left-over piece weighs as its matched piece; a shared affix alone is no
+     * evidence (Karimullah is not Saifullah). */
+    w = d;
+    w.compound_whole = true;
+    CHECK(score_w("Fazl", "Fazlullah", &w) < score_w("Fazl", "Fazlullah", &d) - 0.05);
+    CHECK(score_w("Karimullah", "Saifullah", &w) == 0.0);
+    CHECK(score_w("Karimullah", "Saifullah", &d) > 0.0);
+    CHECK(score_w("Karimullah", "Karim Ullah", &w) > 0.9);
+
+    /* Two different names the tables know do not meet through their skeleton across scripts:
+     * Hassan against Hussain in Dari. */
+    w = d;
+    w.known_distinct = true;
+    const char *husain = "\xd8\xad\xd8\xb3\xdb\x8c\xd9\x86";
+    CHECK(score_w("Hassan", husain, &d) > 0.9);
+    CHECK(score_w("Hassan", husain, &w) < 0.8);
+
+    /* A long vowel written in Arabic script must fit the Latin vowels: Dari "zim" (with ye) is
+     * not Azami, "azm" may be. */
+    w = d;
+    w.long_vowels = true;
+    const char *zim = "\xd8\xb9\xd8\xb8\xdb\x8c\xd9\x85";
+    const char *azm = "\xd8\xa7\xd8\xb9\xd8\xb8\xd9\x85";
+    CHECK(score_w("Azami", zim, &w) < score_w("Azami", zim, &d));
+    CHECK(score_w("Azami", azm, &w) == score_w("Azami", azm, &d));
+
+    /* A word split in two pieces meets one part by the fuzzy score of the pieces joined. */
+    w = d;
+    w.fuzzy_joins = true;
+    CHECK(score_w("Badullah Zarbakht", "Abdullah Zarbakht", &w) >
+          score_w("Badullah Zarbakht", "Abdullah Zarbakht", &d) + 0.1);
+    /* ... but not when the joined pieces are much longer than the part. */
+    CHECK(score_w("Akhunzada Zarbakht", "Akhund Zarbakht", &w) ==
+          score_w("Akhunzada Zarbakht", "Akhund Zarbakht", &d));
+}
+
 static void test_explain_json(void)
 {
     CHECK(score("Haji Abdulrahman", "Abdul Rahman Khan") > 0.9);
@@ -428,6 +518,7 @@ int main(void)
     RUN(test_compare_positive);
     RUN(test_compare_negative);
     RUN(test_weights);
+    RUN(test_refinements);
     RUN(test_explain_json);
     RUN(test_loader_errors);
     hv_names_destroy(nm);

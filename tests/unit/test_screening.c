@@ -635,6 +635,13 @@ static void test_name_forms(void)
     n = hv__screen_name_forms(HV_STR("Zarmino S/O Beltravo"), f, 3);
     CHECK_EQ_INT(n, 1);
     CHECK_EQ_STR(f[0], "Zarmino");
+    /* A birth note some aliases carry is not part of the name. */
+    n = hv__screen_name_forms(HV_STR("Zarmino Beltravo, born in Quvald on 01 Jan. 1967"), f, 3);
+    CHECK_EQ_INT(n, 1);
+    CHECK_EQ_STR(f[0], "Zarmino Beltravo");
+    n = hv__screen_name_forms(HV_STR("Zarmino Beltravo born in 1963"), f, 3);
+    CHECK_EQ_INT(n, 1);
+    CHECK_EQ_STR(f[0], "Zarmino Beltravo");
     /* Nothing to clean: no forms; "Sonia Ofelia" is not a patronymic. */
     CHECK_EQ_INT(hv__screen_name_forms(HV_STR("Sonia Ofelia Quvaldek"), f, 3), 0);
     CHECK_EQ_INT(hv__screen_name_forms(HV_STR(""), f, 3), 0);

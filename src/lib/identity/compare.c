@@ -90,6 +90,32 @@ int hv__id_cmp_sex(char a, char b)
     return a == b ? 1 : 0;
 }
 
+uint8_t hv__id_relation_code(const char *z)
+{
+    static const char *const rel[] = {
+        "principal", "spouse", "child", "parent", "sibling", "other"
+    };
+    if (z == NULL)
+        return HV__ID_REL_UNKNOWN;
+    for (uint8_t i = 0; i < 6; i++) {
+        if (strcmp(z, rel[i]) == 0)
+            return (uint8_t)(i + 1);
+    }
+    return HV__ID_REL_UNKNOWN;
+}
+
+int hv__id_cmp_household(int64_t ga, uint8_t ra, int64_t gb, uint8_t rb)
+{
+    if (ga == 0 || ga != gb)
+        return HV_ID_LEVEL_NULL;
+    /* A re-registration inside the household keeps its relation (or is filed as "other");
+     * two different relations to one principal are two people. */
+    if (ra == HV__ID_REL_UNKNOWN || rb == HV__ID_REL_UNKNOWN || ra == HV__ID_REL_OTHER ||
+        rb == HV__ID_REL_OTHER || ra == rb)
+        return 1;
+    return 0;
+}
+
 int hv__id_cmp_extra(struct hv_str a, struct hv_str b)
 {
     if (a.len == 0 || b.len == 0)

@@ -209,9 +209,22 @@ uint32_t hv__id_slot_mask(int slot)
 }
 #undef FM
 
+/* Pairs found through a shared document number needed before the document session alone is
+ * trusted for the m of the other fields (see train). */
+#define DOC_ANCHOR_MIN_PAIRS 200
+
 /* Trains m the way Splink does: one EM session per blocking rule over the pairs that rule found,
  * with the fields the rule used masked (they agree by construction there); each field's m is the
- * mean over the sessions that saw it. Then lambda alone over every candidate. */
+ * mean over the sessions that saw it. Then lambda alone over every candidate.
+ *
+ * Anchoring on documents: when enough pairs share a document number, the pairs of that session
+ * are nearly all true matches (two people rarely hold one number), so its EM sees clean
+ * matches; the sessions of the name rules do not once the registry is large, because name
+ * look-alikes (common given name, same year) then outnumber the duplicates in their blocks and
+ * EM's "match" class drifts to them (at 300,000 generated people it put m(grandfather differs)
+ * at 0.76 and m(document equal) at 0.02). So the document session's m is kept for every field
+ * it saw, the m of the rest (the document field itself, fields it never saw) is then estimated
+ * over all candidates with those held fixed, and lambda last. */
 static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, size_t n_all,
                       struct hv__id_map *smaps, struct hv__id_pattern **spat, size_t *n_spat)
 {
@@ -220,7 +233,12 @@ static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, 
     memset(sum, 0, sizeof(sum));
     memset(seen, 0, sizeof(seen));
     uint64_t iters = 0;
-    for (int s = 0; s <= SL_DOC0; s++) {
+    uint64_t doc_total = 0;
+    for (size_t i = 0; i < n_spat[SL_DOC0]; i++)
+        doc_total += spat[SL_DOC0][i].count;
+    bool anchored = doc_total >= DOC_ANCHOR_MIN_PAIRS;
+    uint32_t anchored_fields = 0;
+    for (int s = anchored ? SL_DOC0 : 0; s <= SL_DOC0; s++) {
         uint64_t total = 0;
         for (size_t i = 0; i < n_spat[s]; i++)
             total += spat[s][i].count;
@@ -229,8 +247,8 @@ static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, 
         double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
         memcpy(m, e->m, sizeof(m));
         double lam = e->opt.prior;
-        iters +=
-            (uint64_t)hv__id_em(spat[s], n_spat[s], e->u, m, &lam, e->opt.em_iterations, false);
+        iters += (uint64_t)hv__id_em(spat[s], n_spat[s], e->u, e->u2, m, &lam, e->opt.em_iterations,
+                                     HV__ID_EM_ALL);
         uint32_t mask = hv__id_slot_mask(s);
         for (int f = 0; f < HV_ID_N_FIELDS; f++) {
             if (mask & (1u << f))
@@ -253,6 +271,13 @@ static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, 
             continue;
         for (int l = 0; l < HV_ID_MAX_LEVELS; l++)
             e->m[f][l] = sum[f][l] / seen[f];
+        anchored_fields |= 1u << f;
+    }
+    e->stats.doc_anchored = anchored;
+    if (anchored) {
+        double lam = e->opt.prior;
+        iters += (uint64_t)hv__id_em(all, n_all, e->u, e->u2, e->m, &lam, e->opt.em_iterations,
+                                     HV__ID_EM_ALL & ~anchored_fields);
     }
     (void)smaps;
     /* Two different document numbers (beyond one typo) are strong evidence of two people: EM
@@ -264,8 +289,37 @@ static uint64_t train(struct hv_id_engine *e, const struct hv__id_pattern *all, 
      * changes it beyond a fuzzy spelling (the level "different" is a strong negative). */
     if (e->m[HV_ID_F_FATHER][0] > HV__ID_FATHER_DIFF_MAX_M)
         e->m[HV_ID_F_FATHER][0] = HV__ID_FATHER_DIFF_MAX_M;
+    /* And two relations to one principal that contradict each other (spouse and child). */
+    if (e->m[HV_ID_F_HOUSEHOLD][0] > HV__ID_FATHER_DIFF_MAX_M)
+        e->m[HV_ID_F_HOUSEHOLD][0] = HV__ID_FATHER_DIFF_MAX_M;
+    /* lambda. Anchored: the share of candidate pairs with a document on both sides whose
+     * numbers agree (exactly or within one typo) - a deterministic rule taken as complete, the
+     * way Splink estimates the prior - and the document's m from the same pairs. EM's lambda
+     * over all candidates counts the look-alikes of a large registry as matches (0.0074 of
+     * the candidates at a million generated people, where 0.0014 are). */
+    uint64_t doc_known = 0, doc_level[3] = { 0, 0, 0 };
+    for (size_t i = 0; anchored && i < n_all; i++) {
+        int8_t lv[HV_ID_N_FIELDS];
+        hv__id_unpack(all[i].gamma, lv);
+        if (lv[HV_ID_F_DOC] < 0)
+            continue;
+        doc_known += all[i].count;
+        doc_level[lv[HV_ID_F_DOC]] += all[i].count;
+    }
+    uint64_t doc_agree = doc_level[1] + doc_level[2];
+    if (anchored && doc_known >= DOC_ANCHOR_MIN_PAIRS && doc_agree > 0) {
+        e->lambda = (double)doc_agree / (double)doc_known;
+        double rest = 1.0 - e->m[HV_ID_F_DOC][0];
+        e->m[HV_ID_F_DOC][1] = rest * (double)doc_level[1] / (double)doc_agree;
+        e->m[HV_ID_F_DOC][2] = rest * (double)doc_level[2] / (double)doc_agree;
+        if (e->m[HV_ID_F_DOC][1] < 1e-6)
+            e->m[HV_ID_F_DOC][1] = 1e-6;
+        e->stats.doc_lambda = true;
+        return iters;
+    }
     e->lambda = e->opt.prior;
-    iters += (uint64_t)hv__id_em(all, n_all, e->u, e->m, &e->lambda, e->opt.em_iterations, true);
+    iters +=
+        (uint64_t)hv__id_em(all, n_all, e->u, e->u2, e->m, &e->lambda, e->opt.em_iterations, 0);
     return iters;
 }
 
@@ -312,6 +366,13 @@ struct worker {
     uint32_t n_u;
     uint64_t u_count[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
     uint64_t u_total[HV_ID_N_FIELDS];
+    /* u inside households: records ordered by household, each position's run */
+    const uint32_t *horder, *hstart, *hlen;
+    size_t n_hrec;
+    uint32_t n_u2;
+    uint64_t u2_count[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
+    uint64_t u2_total[HV_ID_N_FIELDS];
+    uint64_t n_u2_done;
     uint64_t block_pairs;
 };
 
@@ -383,7 +444,74 @@ static void *u_worker(void *arg)
             w->u_total[f]++;
         }
     }
+    /* Random pairs of one household (a handful of attempts per pair for lone members). */
+    for (uint32_t i = 0; i < w->n_u2 && w->n_hrec > 0; i++) {
+        size_t p = (size_t)hv_rng_below(&rng, w->n_hrec);
+        if (w->hlen[p] < 2)
+            continue;
+        size_t q = w->hstart[p] + (size_t)hv_rng_below(&rng, w->hlen[p]);
+        if (q == p)
+            continue;
+        int8_t lv[HV_ID_N_FIELDS];
+        hv__id_gamma(e, &w->scratch, w->horder[p], w->horder[q], lv, NULL);
+        w->n_u2_done++;
+        /* The household level over every pair of a household; the other fields over the
+         * pairs whose relations are compatible (siblings, say): those are the pairs the
+         * household u is used for, the others being told apart by their relations. */
+        for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+            if (lv[f] < 0 || (f != HV_ID_F_HOUSEHOLD && lv[HV_ID_F_HOUSEHOLD] != 1))
+                continue;
+            w->u2_count[f][lv[f]]++;
+            w->u2_total[f]++;
+        }
+    }
     return NULL;
+}
+
+struct group_rec {
+    int64_t group;
+    uint32_t rec;
+};
+
+static int by_group(const void *x, const void *y)
+{
+    const struct group_rec *a = x, *b = y;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    return a->rec < b->rec ? -1 : (a->rec > b->rec);
+}
+
+/* Records of a known household ordered by household, with each position's run (start and
+ * length): what the household u sampling draws from. Returns the positions. */
+static size_t household_index(const struct hv_id_engine *e, uint32_t **order, uint32_t **start,
+                              uint32_t **len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_recs; i++)
+        n += e->recs[i].group != 0;
+    struct group_rec *v = hv_xmalloc((n > 0 ? n : 1) * sizeof(*v));
+    n = 0;
+    for (size_t i = 0; i < e->n_recs; i++) {
+        if (e->recs[i].group != 0)
+            v[n++] = (struct group_rec){ e->recs[i].group, (uint32_t)i };
+    }
+    qsort(v, n, sizeof(*v), by_group);
+    *order = hv_xmalloc((n > 0 ? n : 1) * sizeof(**order));
+    *start = hv_xmalloc((n > 0 ? n : 1) * sizeof(**start));
+    *len = hv_xmalloc((n > 0 ? n : 1) * sizeof(**len));
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && v[j].group == v[i].group)
+            j++;
+        for (size_t k = i; k < j; k++) {
+            (*order)[k] = v[k].rec;
+            (*start)[k] = (uint32_t)i;
+            (*len)[k] = (uint32_t)(j - i);
+        }
+        i = j;
+    }
+    free(v);
+    return n;
 }
 
 static int run_threads(struct worker *w, unsigned n, void *(*fn)(void *))
@@ -547,7 +675,15 @@ enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *p
     atomic_size_t next_group;
     atomic_init(&next_group, 0);
     uint32_t n_u = e->n_recs >= 2 ? e->opt.u_samples : 0;
+    uint32_t *horder = NULL, *hstart = NULL, *hlen = NULL;
+    size_t n_hrec = household_index(e, &horder, &hstart, &hlen);
+    uint32_t n_u2 = n_hrec >= 2 ? n_u / 3 : 0;
     for (unsigned i = 0; i < nt; i++) {
+        w[i].horder = horder;
+        w[i].hstart = hstart;
+        w[i].hlen = hlen;
+        w[i].n_hrec = n_hrec;
+        w[i].n_u2 = n_u2 / nt + (i == 0 ? n_u2 % nt : 0);
         w[i].e = e;
         w[i].groups = groups;
         w[i].n_groups = n_groups;
@@ -562,6 +698,9 @@ enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *p
     run_threads(w, nt, u_worker);
     hv_progress_report(progress, "compare", 2, 2);
     free(groups);
+    free(horder);
+    free(hstart);
+    free(hlen);
     double t2 = now_s();
     e->stats.seconds_compare = t2 - t1;
 
@@ -587,6 +726,23 @@ enum hv_err hv_id_engine_run(struct hv_id_engine *e, const struct hv_progress *p
         for (int l = 0; l < L; l++)
             e->u[f][l] = ((double)uc[f][l] + 0.5) / ((double)ut[f] + 0.5 * L);
     }
+    /* u inside households likewise; a field never seen there keeps the random pairs' u. */
+    memcpy(e->u2, e->u, sizeof(e->u2));
+    for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+        uint64_t c2[HV_ID_MAX_LEVELS] = { 0, 0, 0, 0 }, t2f = 0;
+        for (unsigned i = 0; i < nt; i++) {
+            t2f += w[i].u2_total[f];
+            for (int l = 0; l < HV_ID_MAX_LEVELS; l++)
+                c2[l] += w[i].u2_count[f][l];
+        }
+        int L = hv_id_field_levels((enum hv_id_field)f);
+        if (t2f < 100)
+            continue;
+        for (int l = 0; l < L; l++)
+            e->u2[f][l] = ((double)c2[l] + 0.5) / ((double)t2f + 0.5 * L);
+    }
+    for (unsigned i = 0; i < nt; i++)
+        e->stats.u_household_pairs += w[i].n_u2_done;
     e->stats.candidate_pairs = n_cand;
 
     /* Distinct patterns with their counts, overall and per training session (the rule that
@@ -729,6 +885,7 @@ void hv_id_engine_stats(const struct hv_id_engine *e, struct hv_id_stats *out)
     *out = e->stats;
     memcpy(out->m, e->m, sizeof(out->m));
     memcpy(out->u, e->u, sizeof(out->u));
+    memcpy(out->u_household, e->u2, sizeof(out->u_household));
     out->lambda = e->lambda;
 }
 
@@ -823,4 +980,94 @@ enum hv_err hv_id_engine_candidates(struct hv_id_engine *e, const struct hv_id_r
     qsort(out, n, sizeof(*out), by_cand);
     *n_out = n;
     return HV_OK;
+}
+
+void hv_id_engine_model(const struct hv_id_engine *e, struct hv_id_model *out)
+{
+    memcpy(out->m, e->m, sizeof(out->m));
+    memcpy(out->u, e->u, sizeof(out->u));
+    memcpy(out->u_household, e->u2, sizeof(out->u_household));
+    out->lambda = e->lambda;
+}
+
+void hv_id_engine_set_model(struct hv_id_engine *e, const struct hv_id_model *m)
+{
+    memcpy(e->m, m->m, sizeof(e->m));
+    memcpy(e->u, m->u, sizeof(e->u));
+    memcpy(e->u2, m->u_household, sizeof(e->u2));
+    e->lambda = m->lambda;
+    hv__id_set_weights(e);
+}
+
+size_t hv_id_model_format(const struct hv_id_model *m, char *out, size_t cap)
+{
+    size_t n = 0;
+    int k = snprintf(out, cap, "v1 %.9g", m->lambda);
+    if (k < 0 || (size_t)k >= cap)
+        return 0;
+    n = (size_t)k;
+    for (int t = 0; t < 3; t++) {
+        for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+            for (int l = 0; l < HV_ID_MAX_LEVELS; l++) {
+                double x = t == 0 ? m->m[f][l] : t == 1 ? m->u[f][l] : m->u_household[f][l];
+                k = snprintf(out + n, cap - n, " %.9g", x);
+                if (k < 0 || (size_t)k >= cap - n)
+                    return 0;
+                n += (size_t)k;
+            }
+        }
+    }
+    return n;
+}
+
+bool hv_id_model_parse(const char *z, struct hv_id_model *out)
+{
+    if (strncmp(z, "v1 ", 3) != 0)
+        return false;
+    char *end = NULL;
+    const char *p = z + 3;
+    double v[1 + 3 * HV_ID_N_FIELDS * HV_ID_MAX_LEVELS];
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        v[i] = strtod(p, &end);
+        if (end == p || !(v[i] >= 0.0 && v[i] <= 1.0))
+            return false;
+        p = end;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p != '\0')
+        return false;
+    out->lambda = v[0];
+    size_t i = 1;
+    for (int t = 0; t < 3; t++) {
+        for (int f = 0; f < HV_ID_N_FIELDS; f++) {
+            for (int l = 0; l < HV_ID_MAX_LEVELS; l++) {
+                if (t == 0)
+                    out->m[f][l] = v[i++];
+                else if (t == 1)
+                    out->u[f][l] = v[i++];
+                else
+                    out->u_household[f][l] = v[i++];
+            }
+        }
+    }
+    return true;
+}
+
+size_t hv_id_engine_record_keys(const struct hv_id_engine *e, uint32_t i,
+                                uint64_t out[HV_ID_MAX_KEYS])
+{
+    if (i >= e->n_recs)
+        return 0;
+    uint64_t k[SL_COUNT];
+    hv__id_record_keys(e, i, k);
+    size_t n = 0;
+    for (int s = 0; s < SL_COUNT && n < HV_ID_MAX_KEYS; s++) {
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup = dup || out[j] == k[s];
+        if (k[s] != 0 && !dup)
+            out[n++] = k[s];
+    }
+    return n;
 }

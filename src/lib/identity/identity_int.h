@@ -58,7 +58,22 @@ struct hv__id_rec {
     struct hv_pdate birth;
     char sex;
     uint8_t source;
+    uint8_t relation; /* HV__ID_REL_*: 0 unknown */
+    int64_t group;    /* household, 0 unknown */
 };
+
+enum {
+    HV__ID_REL_UNKNOWN,
+    HV__ID_REL_PRINCIPAL,
+    HV__ID_REL_SPOUSE,
+    HV__ID_REL_CHILD,
+    HV__ID_REL_PARENT,
+    HV__ID_REL_SIBLING,
+    HV__ID_REL_OTHER
+};
+uint8_t hv__id_relation_code(const char *z);
+/* Household level of two records: HV_ID_LEVEL_NULL unless they share a known group. */
+int hv__id_cmp_household(int64_t ga, uint8_t ra, int64_t gb, uint8_t rb);
 
 /* Open-addressing map from a 64-bit hash to a 32-bit id. */
 struct hv__id_map {
@@ -118,7 +133,9 @@ struct hv_id_engine {
 
     double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
     double u[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];
-    double w[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS]; /* log2(m/u) */
+    double u2[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS]; /* u of pairs inside one household */
+    double w[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS];  /* log2(m/u) */
+    double w2[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS]; /* log2(m/u2) */
     double lambda, prior_bits;
 
     struct hv__id_scratch main_scratch;
@@ -163,15 +180,19 @@ void hv__id_set_weights(struct hv_id_engine *e);
 void hv__id_default_mu(struct hv_id_engine *e);
 void hv__id_record_keys(const struct hv_id_engine *e, uint32_t i, uint64_t keys[SL_COUNT]);
 
-/* EM over distinct patterns (em.c): u fixed, m (unless fixed_m) and lambda estimated. Returns
+/* EM over distinct patterns (em.c): u fixed (u2 for the patterns of pairs inside one
+ * household, those whose household level is known), m of the fields in free_fields (a bit per
+ * enum hv_id_field; HV__ID_EM_ALL for all, 0 for none) and lambda estimated. Returns
  * iterations. */
+#define HV__ID_EM_ALL ((1u << HV_ID_N_FIELDS) - 1u)
 struct hv__id_pattern {
     uint32_t gamma;
     uint64_t count;
 };
 int hv__id_em(const struct hv__id_pattern *p, size_t n, double u[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS],
+              double u2[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS],
               double m[HV_ID_N_FIELDS][HV_ID_MAX_LEVELS], double *lambda, int max_iter,
-              bool fixed_m);
+              uint32_t free_fields);
 /* The comparison fields a block-key slot uses (masked when training on its pairs). */
 uint32_t hv__id_slot_mask(int slot);
 int hv__id_first_shared(const uint64_t *ka, const uint64_t *kb);

@@ -238,6 +238,8 @@ enum hv_err hv_id_engine_add(struct hv_id_engine *e, const struct hv_id_record *
     memset(rec, 0, sizeof(*rec));
     rec->id = r->id;
     rec->source = r->source;
+    rec->group = r->group;
+    rec->relation = hv__id_relation_code(r->relation);
     rec->birth = r->birth;
     rec->sex = r->sex;
     bool limit = false;

@@ -14,6 +14,7 @@
 #include "haven/pipeline.h"
 #include "haven/registry.h"
 #include "haven/store.h"
+#include "haven/vault.h"
 
 /* Person field indexes (src/lib/registry/kinds.c). */
 enum { P_REF, P_CASE_REF, P_REL, P_GIVEN, P_FAMILY, P_FATHER, P_GRAND, P_NATIVE, P_SEX, P_BIRTH };
@@ -110,6 +111,10 @@ static enum hv_err read_person(void *ud, const struct hv_record *rec)
                               .grandfather = v[3],
                               .native = v[4] };
     r.sex = (v[5][0] == 'M' || v[5][0] == 'F') ? v[5][0] : 0;
+    char rel[16];
+    copy_str(rel, sizeof rel, rec->values[P_REL]);
+    r.relation = rel;
+    r.group = rec->parent_id;
     const char *why = NULL;
     struct hv_str b = rec->values[P_BIRTH];
     if (b.len == 0 || !hv_pdate_parse(b.ptr, b.len, &r.birth, &why))
@@ -402,6 +407,50 @@ static enum hv_err store_pairs(struct hv_ctx *ctx, struct hv_id_engine *e,
     return err;
 }
 
+/* Rebuilds identity_block (every person's blocking keys, blind) and stores the run's model
+ * (inside the caller's transaction). */
+static enum hv_err store_index(struct hv_ctx *ctx, const struct hv_id_engine *e,
+                               const struct read_state *rs, int64_t run_id)
+{
+    static const char del[] = "DELETE FROM identity_block";
+    static const char ins[] =
+        "INSERT OR IGNORE INTO identity_block (key, person_id) VALUES (?1, ?2)";
+    static const char ins_model[] = "INSERT INTO identity_model (run_id, model) VALUES (?1, ?2)";
+    struct hv_stmt *s;
+    enum hv_err err = hv_store_stmt(ctx->store, del, &s);
+    if (err == HV_OK)
+        err = hv_stmt_run(s);
+    for (size_t i = 0; i < rs->n_meta && err == HV_OK; i++) {
+        uint64_t keys[HV_ID_MAX_KEYS];
+        size_t nk = hv_id_engine_record_keys(e, (uint32_t)i, keys);
+        for (size_t k = 0; k < nk && err == HV_OK; k++) {
+            err = hv_store_stmt(ctx->store, ins, &s);
+            if (err == HV_OK)
+                err = hv_stmt_bind_int(
+                    s, 1, hv_vault_blind(ctx->vault, "idblock", &keys[k], sizeof(keys[k])));
+            if (err == HV_OK)
+                err = hv_stmt_bind_int(s, 2, rs->meta[i].person_id);
+            if (err == HV_OK)
+                err = hv_stmt_run(s);
+        }
+    }
+    struct hv_id_model model;
+    hv_id_engine_model(e, &model);
+    char text[HV_ID_MODEL_TEXT_MAX];
+    size_t len = hv_id_model_format(&model, text, sizeof text);
+    if (err == HV_OK && len == 0)
+        err = HV_ERR_INTERNAL;
+    if (err == HV_OK)
+        err = hv_store_stmt(ctx->store, ins_model, &s);
+    if (err == HV_OK)
+        err = hv_stmt_bind_int(s, 1, run_id);
+    if (err == HV_OK)
+        err = hv_stmt_bind_text(s, 2, (struct hv_str){ text, len });
+    if (err == HV_OK)
+        err = hv_stmt_run(s);
+    return err;
+}
+
 static double mono_s(void)
 {
     struct timespec ts;
@@ -480,6 +529,8 @@ enum hv_err hv_identity_run(struct hv_ctx *ctx, const struct hv_id_options *opt,
         err = hv_store_query_int(ctx->store, last, false, 0, 0, &sum.run_id);
     if (err == HV_OK)
         err = store_pairs(ctx, e, &rs, sum.run_id, started, &sum, diag);
+    if (err == HV_OK)
+        err = store_index(ctx, e, &rs, sum.run_id);
     if (err == HV_OK)
         err = rebuild_members(ctx, &sum.clusters);
     if (err == HV_OK)

@@ -7,11 +7,11 @@
 #include <string.h>
 
 static const char *const field_names[HV_ID_N_FIELDS] = {
-    "name",  "father", "grandfather", "native", "birth",  "document",
-    "phone", "sex",    "extra0",      "extra1", "extra2", "extra3",
+    "name", "father", "grandfather", "native", "birth",  "document",  "phone",
+    "sex",  "extra0", "extra1",      "extra2", "extra3", "household",
 };
 
-static const int field_levels[HV_ID_N_FIELDS] = { 4, 4, 4, 4, 4, 3, 3, 2, 3, 3, 3, 3 };
+static const int field_levels[HV_ID_N_FIELDS] = { 4, 4, 4, 4, 4, 3, 3, 2, 3, 3, 3, 3, 2 };
 
 const char *hv_id_field_name(enum hv_id_field f)
 {
@@ -31,6 +31,7 @@ const char *hv_id_level_name(enum hv_id_field f, int level)
     static const char *const phone_l[] = { "different", "last_7", "exact" };
     static const char *const sex_l[] = { "different", "same" };
     static const char *const extra_l[] = { "different", "similar", "exact" };
+    static const char *const household_l[] = { "other_relation", "compatible" };
     if (level == HV_ID_LEVEL_NULL)
         return "missing";
     if (level < 0 || level >= hv_id_field_levels(f))
@@ -49,6 +50,8 @@ const char *hv_id_level_name(enum hv_id_field f, int level)
         return phone_l[level];
     case HV_ID_F_SEX:
         return sex_l[level];
+    case HV_ID_F_HOUSEHOLD:
+        return household_l[level];
     default:
         return extra_l[level];
     }
@@ -88,6 +91,12 @@ void hv__id_default_mu(struct hv_id_engine *e)
             e->u[f][l] = L == 4 ? u4[l] : L == 3 ? u3[l] : u2[l];
         }
     }
+    /* Inside one household: a relation conflict is the rule for two different people. */
+    e->m[HV_ID_F_HOUSEHOLD][0] = 0.01;
+    e->m[HV_ID_F_HOUSEHOLD][1] = 0.99;
+    e->u[HV_ID_F_HOUSEHOLD][0] = 0.7;
+    e->u[HV_ID_F_HOUSEHOLD][1] = 0.3;
+    memcpy(e->u2, e->u, sizeof(e->u2));
     e->lambda = 0.01;
     hv__id_set_weights(e);
 }
@@ -96,8 +105,9 @@ void hv__id_set_weights(struct hv_id_engine *e)
 {
     for (int f = 0; f < HV_ID_N_FIELDS; f++) {
         for (int l = 0; l < HV_ID_MAX_LEVELS; l++) {
-            double m = e->m[f][l], u = e->u[f][l];
+            double m = e->m[f][l], u = e->u[f][l], u2 = e->u2[f][l];
             e->w[f][l] = (m > 0 && u > 0) ? log2(m / u) : 0.0;
+            e->w2[f][l] = (m > 0 && u2 > 0) ? log2(m / u2) : 0.0;
         }
     }
     double lam = e->lambda;
@@ -203,6 +213,8 @@ void hv__id_gamma(const struct hv_id_engine *e, struct hv__id_scratch *s, uint32
         level[HV_ID_F_EXTRA0 + i] =
             (int8_t)(x == y && x != HV__ID_NONE ? 2 : hv__id_cmp_extra(str_of(e, x), str_of(e, y)));
     }
+    level[HV_ID_F_HOUSEHOLD] =
+        (int8_t)hv__id_cmp_household(ra->group, ra->relation, rb->group, rb->relation);
 }
 
 /* Term frequency of a name (its class of equal keys) in the engine's records. */
@@ -219,12 +231,18 @@ double hv__id_weight(const struct hv_id_engine *e, uint32_t a, uint32_t b,
     static const int nm_of[4] = { NM_NAME, NM_FATHER, NM_GRAND, NM_NATIVE };
     double total = e->prior_bits;
     double fw[HV_ID_N_FIELDS];
+    /* Inside one household the agreements are weighed against pairs of that household. */
+    bool inside = level[HV_ID_F_HOUSEHOLD] >= 0;
+    const double(*W)[HV_ID_MAX_LEVELS] = inside ? e->w2 : e->w;
+    const double(*U)[HV_ID_MAX_LEVELS] = inside ? e->u2 : e->u;
     for (int f = 0; f < HV_ID_N_FIELDS; f++) {
         double w = 0, adj = 0;
         int l = level[f];
         if (l >= 0) {
-            w = e->w[f][l];
-            if (e->opt.tf_adjust && f <= HV_ID_F_NATIVE && l >= 2) {
+            w = W[f][l];
+            /* Not inside a household: how common a name is in the registry says nothing about
+             * two members of one family bearing it. */
+            if (e->opt.tf_adjust && !inside && f <= HV_ID_F_NATIVE && l >= 2) {
                 /* A match on a common name is weaker evidence, on a rare one stronger: the
                  * level's u is replaced by the name's own frequency (Splink's adjustment),
                  * bounded so one rare spelling cannot outweigh everything else. */
@@ -232,7 +250,7 @@ double hv__id_weight(const struct hv_id_engine *e, uint32_t a, uint32_t b,
                 double tb = name_tf(e, e->recs[b].name[nm_of[f]]);
                 double tf = ta > tb ? ta : tb;
                 if (tf > 0) {
-                    adj = log2(e->u[f][l] / tf);
+                    adj = log2(U[f][l] / tf);
                     if (adj > 4)
                         adj = 4;
                     if (adj < -6)

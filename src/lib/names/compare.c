@@ -39,18 +39,27 @@ const char *hv_names_reason_str(enum hv_names_reason r)
         return "fuzzy";
     case HV_NAMES_REASON_OPTIONAL:
         return "optional";
+    case HV_NAMES_REASON_INITIAL:
+        return "initial";
     }
     return "unknown";
 }
 
-static double part_weight(const struct hv_names *nm, const struct hv_names_weights *w,
-                          const struct hv_name *n, size_t i)
+#define SCRIPT_FLAGS (HV_NAME_PART_ARABIC | HV_NAME_PART_OTHER)
+
+/* A fuzzy join (fuzzy_joins) needs at least this share of the best fuzzy score. */
+#define FUZZY_JOIN_MIN 0.6
+
+/* Whether part i is an initial: one Latin letter written alone. */
+static bool is_initial(const struct hv_name *n, size_t i)
 {
-    const struct hv_name_part *p = &n->parts[i];
-    if (p->flags & HV_NAME_PART_OPTIONAL)
-        return 0.0;
-    double f = w->tf != NULL ? w->tf(w->tf_ud, hv_name_part_key(n, i)) : (double)p->freq;
-    (void)nm;
+    return n->parts[i].latin_len == 1 && (n->parts[i].flags & SCRIPT_FLAGS) == 0;
+}
+
+/* The weight of part i from its frequency, whatever its flags. */
+static double raw_weight(const struct hv_names_weights *w, const struct hv_name *n, size_t i)
+{
+    double f = w->tf != NULL ? w->tf(w->tf_ud, hv_name_part_key(n, i)) : (double)n->parts[i].freq;
     if (!(f > 0))
         f = w->unknown_freq;
     if (f > w->max_freq)
@@ -60,12 +69,22 @@ static double part_weight(const struct hv_names *nm, const struct hv_names_weigh
     return -log(f);
 }
 
+static double part_weight(const struct hv_names *nm, const struct hv_names_weights *w,
+                          const struct hv_name *n, size_t i)
+{
+    const struct hv_name_part *p = &n->parts[i];
+    if (p->flags & HV_NAME_PART_OPTIONAL)
+        return 0.0;
+    if (w->initial > 0 && is_initial(n, i))
+        return w->initial_weight;
+    (void)nm;
+    return raw_weight(w, n, i);
+}
+
 static bool str_same(struct hv_str a, struct hv_str b)
 {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
-
-#define SCRIPT_FLAGS (HV_NAME_PART_ARABIC | HV_NAME_PART_OTHER)
 
 static double fuzzy(const struct hv_names *nm, const struct hv_names_weights *w, struct hv_str ka,
                     struct hv_str kb)
@@ -83,6 +102,72 @@ static double fuzzy(const struct hv_names *nm, const struct hv_names_weights *w,
     return (s - w->fuzzy_floor) / (1.0 - w->fuzzy_floor) * w->fuzzy_max;
 }
 
+/* Vowels for long_vowels_agree; y and w count as the long vowels i and u they often write. */
+static bool is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w';
+}
+
+/* Whether Latin vowel c may stand for the long vowel the rules wrote as v (alef a; ye i or e;
+ * waw u or o). */
+static bool vowel_fits(char v, char c)
+{
+    switch (v) {
+    case 'a':
+        return c == 'a' || c == 'e' || c == 'o';
+    case 'i':
+    case 'e':
+    case 'y':
+        return c == 'i' || c == 'e' || c == 'y';
+    default:
+        return c == 'u' || c == 'o' || c == 'w';
+    }
+}
+
+/* Arabic script writes long vowels (alef, waw, ye) and leaves short ones out. When an Arabic-
+ * script part transliterated by the rules and a Latin part have the same consonants, every
+ * long vowel written between two consonants must meet a fitting vowel in the Latin part at the
+ * same place (عظیم, "zim", is not Azami; اعظم, "azm", may be). Parts whose consonants differ
+ * letter for letter are not judged here. */
+static bool long_vowels_agree(const struct hv_name *a, size_t i, const struct hv_name *b, size_t j)
+{
+    const struct hv_name *ar = a, *la = b;
+    size_t ia = i, ib = j;
+    if (!(a->parts[i].flags & HV_NAME_PART_ARABIC)) {
+        ar = b;
+        la = a;
+        ia = j;
+        ib = i;
+    }
+    if (!(ar->parts[ia].flags & HV_NAME_PART_ARABIC) ||
+        (ar->parts[ia].flags & HV_NAME_PART_LEXICON) ||
+        (la->parts[ib].flags & (HV_NAME_PART_ARABIC | HV_NAME_PART_OTHER)))
+        return true;
+    struct hv_str x = hv_name_part_latin(ar, ia), y = hv_name_part_latin(la, ib);
+    size_t p = 0, q = 0;
+    for (;;) {
+        /* The vowels before the next consonant on each side. */
+        size_t p0 = p, q0 = q;
+        while (p < x.len && is_vowel(x.ptr[p]))
+            p++;
+        while (q < y.len && is_vowel(y.ptr[q]))
+            q++;
+        for (size_t k = p0; k < p; k++) {
+            bool fit = false;
+            for (size_t m = q0; m < q && !fit; m++)
+                fit = vowel_fits(x.ptr[k], y.ptr[m]);
+            if (!fit && p0 > 0) /* a vowel before the first consonant may be an unwritten ayn's */
+                return false;
+        }
+        if (p == x.len || q == y.len)
+            return true;
+        if (x.ptr[p] != y.ptr[q])
+            return true; /* consonants differ: not judged */
+        p++;
+        q++;
+    }
+}
+
 /* Score of one part against another, with the reason. */
 static double part_sim(const struct hv_names *nm, const struct hv_names_weights *w,
                        const struct hv_name *a, size_t i, const struct hv_name *b, size_t j,
@@ -94,6 +179,13 @@ static double part_sim(const struct hv_names *nm, const struct hv_names_weights 
     bool opt = (pa->flags & HV_NAME_PART_OPTIONAL) && (pb->flags & HV_NAME_PART_OPTIONAL);
     struct hv_str ka = hv_name_part_key(a, i), kb = hv_name_part_key(b, j);
     double s = 0;
+    if (w->initial > 0 && is_initial(a, i) != is_initial(b, j)) {
+        /* An initial against a whole part: only its first letter can agree. */
+        struct hv_str la = hv_name_part_latin(a, i), lb = hv_name_part_latin(b, j);
+        bool agree = la.len > 0 && lb.len > 0 && la.ptr[0] == lb.ptr[0];
+        *reason = HV_NAMES_REASON_INITIAL;
+        return agree && !((pa->flags | pb->flags) & HV_NAME_PART_OPTIONAL) ? w->initial : 0.0;
+    }
     if (pa->key_hash == pb->key_hash && str_same(ka, kb)) {
         if (cross) {
             bool lex = (pa->flags | pb->flags) & HV_NAME_PART_LEXICON;
@@ -115,19 +207,23 @@ static double part_sim(const struct hv_names *nm, const struct hv_names_weights 
         s = fz;
         bool same_skel = pa->skel_len >= 2 && pa->skel_hash == pb->skel_hash &&
                          str_same(hv_name_part_skeleton(a, i), hv_name_part_skeleton(b, j));
-        if (same_skel && cross) {
-            if (w->translit > s) {
-                s = w->translit;
+        bool both_known = ((pa->flags & pb->flags) & HV_NAME_PART_KNOWN) != 0;
+        if (same_skel && cross && !(w->known_distinct && both_known)) {
+            double t = w->translit;
+            if (w->long_vowels && !long_vowels_agree(a, i, b, j))
+                t = w->skeleton;
+            if (t > s) {
+                s = t;
                 *reason = HV_NAMES_REASON_TRANSLIT;
             }
-        } else if (same_skel && !((pa->flags & pb->flags) & HV_NAME_PART_KNOWN)) {
+        } else if (same_skel && !cross && !both_known) {
             /* Two different names the tables know (Hassan, Hussain) share a skeleton by
              * nature; the skeleton is evidence only when one side is not a known name. */
             if (w->skeleton > s) {
                 s = w->skeleton;
                 *reason = HV_NAMES_REASON_SKELETON;
             }
-        } else if (cross) {
+        } else if (cross && !(w->known_distinct && both_known)) {
             /* Transliteration leaves short vowels out: compare the consonants too. */
             double sk = fuzzy(nm, w, hv_name_part_skeleton(a, i), hv_name_part_skeleton(b, j));
             sk *= w->translit;
@@ -139,6 +235,9 @@ static double part_sim(const struct hv_names *nm, const struct hv_names_weights 
     }
     if (opt && s > 0)
         *reason = HV_NAMES_REASON_OPTIONAL;
+    if (w->strict_optional && !opt && ((pa->flags | pb->flags) & HV_NAME_PART_OPTIONAL) &&
+        *reason == HV_NAMES_REASON_FUZZY)
+        s = 0;
     return s;
 }
 
@@ -185,8 +284,30 @@ static void add_pair(struct hv_names_match *m, const size_t *ia, size_t na, cons
 }
 
 /* Joined compounds: one part of x against two adjacent unused parts of y. */
-static void find_joins(const struct hv_names_weights *w, struct hv_names_match *m, struct side *x,
-                       struct side *y, bool x_is_a)
+/* Under fuzzy_joins: how part i of x reads as parts j, j+1 of y when those are the two pieces of
+ * one written word (Badullah, split as bad + ullah, against Abdullah): the fuzzy score of the
+ * keys with the pieces joined, 0 when not applicable. */
+static double fuzzy_join(const struct hv_names *nm, const struct hv_names_weights *w,
+                         const struct hv_name *x, size_t i, const struct hv_name *y, size_t j)
+{
+    const struct hv_name_part *p1 = &y->parts[j], *p2 = &y->parts[j + 1];
+    if (!w->fuzzy_joins || p1->token != p2->token ||
+        !(p1->flags & p2->flags & HV_NAME_PART_JOINED) ||
+        ((x->parts[i].flags ^ p1->flags) & SCRIPT_FLAGS) != 0)
+        return 0;
+    char buf[2 * HV__NAMES_WORD_MAX + 2];
+    struct hv_str k1 = hv_name_part_key(y, j), k2 = hv_name_part_key(y, j + 1);
+    size_t kx = hv_name_part_key(x, i).len;
+    /* The joined pieces must be about as long as the part (Akhund is not Akhun + zada). */
+    if (k1.len + k2.len > sizeof(buf) || k1.len + k2.len > kx + 1 || k1.len + k2.len + 1 < kx)
+        return 0;
+    memcpy(buf, k1.ptr, k1.len);
+    memcpy(buf + k1.len, k2.ptr, k2.len);
+    return fuzzy(nm, w, hv_name_part_key(x, i), (struct hv_str){ buf, k1.len + k2.len });
+}
+
+static void find_joins(const struct hv_names *nm, const struct hv_names_weights *w,
+                       struct hv_names_match *m, struct side *x, struct side *y, bool x_is_a)
 {
     for (size_t i = 0; i < x->n->n_parts; i++) {
         if (x->used[i] || (x->n->parts[i].flags & HV_NAME_PART_OPTIONAL))
@@ -195,10 +316,13 @@ static void find_joins(const struct hv_names_weights *w, struct hv_names_match *
             if (y->used[j] || y->used[j + 1] ||
                 ((y->n->parts[j].flags | y->n->parts[j + 1].flags) & HV_NAME_PART_OPTIONAL))
                 continue;
-            if (!joins(x->n, i, y->n, j))
-                continue;
             bool cross = ((x->n->parts[i].flags ^ y->n->parts[j].flags) & SCRIPT_FLAGS) != 0;
             double sim = cross ? w->translit : w->joined;
+            if (!joins(x->n, i, y->n, j)) {
+                sim = fuzzy_join(nm, w, x->n, i, y->n, j);
+                if (sim < w->fuzzy_max * FUZZY_JOIN_MIN)
+                    continue;
+            }
             double weight = x->w[i] + y->w[j] + y->w[j + 1];
             size_t one[1] = { i }, two[2] = { j, j + 1 };
             if (x_is_a)
@@ -209,6 +333,54 @@ static void find_joins(const struct hv_names_weights *w, struct hv_names_match *
             break;
         }
     }
+}
+
+/* What a compound's left-over piece adds to the denominator under compound_whole: a piece split
+ * from the same written word as a piece that aligned (the "ullah" of Fazlullah against Fazl)
+ * weighs at least as much as that piece, as the word is another name. */
+static double compound_rest(const struct hv_name *n, const double *w, const bool *used)
+{
+    double extra = 0;
+    for (size_t i = 0; i < n->n_parts; i++) {
+        if (used[i] || !(n->parts[i].flags & HV_NAME_PART_JOINED) || w[i] <= 0)
+            continue;
+        double sib = 0;
+        for (size_t k = 0; k < n->n_parts; k++) {
+            if (k != i && used[k] && n->parts[k].token == n->parts[i].token &&
+                (n->parts[k].flags & HV_NAME_PART_JOINED) && w[k] > sib)
+                sib = w[k];
+        }
+        if (sib > w[i])
+            extra += sib - w[i];
+    }
+    return extra;
+}
+
+/* Whether part i is an affix piece of a split word (ullah, uddin, abdul...) whose other piece
+ * is unmatched. */
+static bool lone_affix(const struct hv_names *nm, const struct hv_name *n, size_t i,
+                       const bool *used, const struct hv_names_match *m)
+{
+    (void)m;
+    if (!(n->parts[i].flags & HV_NAME_PART_JOINED))
+        return false;
+    bool sibling = false, sibling_used = false;
+    for (size_t k = 0; k < n->n_parts; k++) {
+        if (k == i || n->parts[k].token != n->parts[i].token ||
+            !(n->parts[k].flags & HV_NAME_PART_JOINED))
+            continue;
+        sibling = true;
+        sibling_used = sibling_used || used[k];
+    }
+    if (!sibling || sibling_used)
+        return false;
+    struct hv_str l = hv_name_part_latin(n, i);
+    for (size_t x = 0; x < nm->n_affixes; x++) {
+        const struct hv__names_affix *af = &nm->affixes[x];
+        if (af->canon_len == l.len && memcmp(af->canon, l.ptr, l.len) == 0)
+            return true;
+    }
+    return false;
 }
 
 void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
@@ -260,8 +432,8 @@ void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
             }
         }
     }
-    find_joins(weights, m, &sa, &sb, true);
-    find_joins(weights, m, &sb, &sa, false);
+    find_joins(nm, weights, m, &sa, &sb, true);
+    find_joins(nm, weights, m, &sb, &sa, false);
     for (;;) {
         double best = weights->min_pair;
         double best_w = -1;
@@ -288,6 +460,30 @@ void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
         used_a[bi] = used_b[bj] = true;
         size_t one[1] = { bi }, other[1] = { bj };
         add_pair(m, one, 1, other, 1, sim[bi][bj], why[bi][bj], best_w);
+    }
+    if (weights->compound_whole) {
+        den += compound_rest(a, m->weight_a, used_a) + compound_rest(b, m->weight_b, used_b);
+        /* A shared affix alone (the ullah of Karimullah and Saifullah) is no evidence: it
+         * counts only when the rest of its word aligned too. */
+        for (size_t k = 0; k < m->n_pairs; k++) {
+            struct hv_names_pair *p = &m->pairs[k];
+            if (p->n_a == 1 && p->n_b == 1 &&
+                (lone_affix(nm, a, p->a[0], used_a, m) || lone_affix(nm, b, p->b[0], used_b, m)))
+                p->sim = 0;
+        }
+    }
+    if (weights->title_match > 0) {
+        /* The same title on both sides helps a little; a title on one side never hurts. */
+        for (size_t k = 0; k < m->n_pairs; k++) {
+            struct hv_names_pair *p = &m->pairs[k];
+            if (p->reason != HV_NAMES_REASON_OPTIONAL || p->n_a != 1 || p->n_b != 1 ||
+                p->sim < weights->variant ||
+                !(a->parts[p->a[0]].flags & b->parts[p->b[0]].flags & HV_NAME_PART_HONORIFIC))
+                continue;
+            p->weight = weights->title_match *
+                        (raw_weight(weights, a, p->a[0]) + raw_weight(weights, b, p->b[0]));
+            den += p->weight;
+        }
     }
     double num = 0;
     for (size_t k = 0; k < m->n_pairs; k++)

@@ -107,6 +107,103 @@ static const struct hv__names_map_slot *lookup2(const struct hv__names_map *m, c
     return NULL;
 }
 
+/* The Latin form of an Arabic-script piece: the native lexicon's, else the rules'. */
+static struct hv_str arabic_piece(const struct hv_names *nm, struct hv_str ns, struct wbuf *wb,
+                                  bool *lexicon)
+{
+    char tmp[HV_NAMES_MAX_INPUT * 4 + 1];
+    const struct hv__names_map_slot *s = hv__names_map_get(&nm->lexicon, ns);
+    *lexicon = s != NULL;
+    if (s != NULL)
+        return hv__names_map_val(&nm->lexicon, s);
+    size_t l = hv__names_translit(nm, ns, tmp, sizeof(tmp));
+    return wb_add(wb, tmp, l);
+}
+
+/* Whether the UTF-8 letter ending at p[0, end) is one that never joins the next letter (alef,
+ * dal, dhal, re, ze, zhe, waw, teh marbuta): a space after it is invisible, so it is often left
+ * out ("محمدعبد" for "محمد عبد"). */
+static bool non_joining_before(const char *p, size_t end)
+{
+    static const char *const letters[] = {
+        "\xd8\xa7", "\xd8\xa2", "\xd8\xa3", "\xd8\xa5", "\xd8\xaf", "\xd8\xb0",
+        "\xd8\xb1", "\xd8\xb2", "\xda\x98", "\xd9\x88", "\xd8\xa4", "\xd8\xa9",
+    };
+    if (end < 2)
+        return false;
+    for (size_t i = 0; i < HV_ARRAY_LEN(letters); i++) {
+        if (memcmp(p + end - 2, letters[i], 2) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a transliteration rule reads the article with what follows (الدین -> uddin). */
+static bool article_rule(const struct hv_names *nm, struct hv_str ns)
+{
+    for (size_t r = 0; r < nm->n_translit; r++) {
+        const struct hv__names_rule *rule = &nm->translit[r];
+        if (rule->from_len <= 4 || rule->from_len > ns.len ||
+            memcmp(rule->from, "\xd8\xa7\xd9\x84", 4) != 0 ||
+            memcmp(ns.ptr, rule->from, rule->from_len) != 0)
+            continue;
+        if (rule->scope == HV__SCOPE_START || rule->scope == HV__SCOPE_ANY ||
+            (rule->scope == HV__SCOPE_WORD && rule->from_len == ns.len))
+            return true;
+    }
+    return false;
+}
+
+/* Joins two Latin pieces with a space (the caller splits words at spaces). */
+static struct hv_str two_words(struct wbuf *wb, struct hv_str a, struct hv_str b)
+{
+    char tmp[2 * HV_NAMES_MAX_INPUT * 4 + 2];
+    if (a.len == 0 || b.len == 0 || a.len + b.len + 1 >= sizeof(tmp))
+        return a.len > 0 ? a : b;
+    memcpy(tmp, a.ptr, a.len);
+    tmp[a.len] = ' ';
+    memcpy(tmp + a.len + 1, b.ptr, b.len);
+    return wb_add(wb, tmp, a.len + 1 + b.len);
+}
+
+/* The Latin form of an Arabic-script token, as one or more words: the lexicon's; the article
+ * written onto its noun split off ("الحق" -> al haq, as "Abdul Haq" is written in Latin; "الله"
+ * and lexicon names such as "الیاس" stay whole); two names run together across a non-joining
+ * letter, when both halves are names the lexicon knows (or the second is "عبد"); else the
+ * transliteration rules. */
+static struct hv_str arabic_latin(const struct hv_names *nm, struct hv_str ns, struct wbuf *wb,
+                                  uint16_t *flags)
+{
+    static const char al[] = "\xd8\xa7\xd9\x84", allah[] = "\xd8\xa7\xd9\x84\xd9\x84\xd9\x87";
+    static const char abd[] = "\xd8\xb9\xd8\xa8\xd8\xaf";
+    bool lex = false;
+    if (hv__names_map_get(&nm->lexicon, ns) != NULL) {
+        *flags |= HV_NAME_PART_LEXICON;
+        return arabic_piece(nm, ns, wb, &lex);
+    }
+    if (ns.len >= sizeof(al) - 1 + 4 && memcmp(ns.ptr, al, sizeof(al) - 1) == 0 &&
+        !(ns.len >= sizeof(allah) - 1 && memcmp(ns.ptr, allah, sizeof(allah) - 1) == 0) &&
+        !article_rule(nm, ns)) {
+        struct hv_str rest = { ns.ptr + sizeof(al) - 1, ns.len - (sizeof(al) - 1) };
+        struct hv_str r = arabic_piece(nm, rest, wb, &lex);
+        return two_words(wb, HV_STR("al"), r);
+    }
+    for (size_t b = 4; b + 4 <= ns.len; b++) {
+        if (((unsigned char)ns.ptr[b] & 0xC0) == 0x80 || !non_joining_before(ns.ptr, b))
+            continue;
+        struct hv_str head = { ns.ptr, b }, rest = { ns.ptr + b, ns.len - b };
+        if (hv__names_map_get(&nm->lexicon, head) == NULL)
+            continue;
+        bool is_abd = rest.len >= sizeof(abd) - 1 && memcmp(rest.ptr, abd, sizeof(abd) - 1) == 0;
+        if (!is_abd && hv__names_map_get(&nm->lexicon, rest) == NULL)
+            continue;
+        struct hv_str h = arabic_piece(nm, head, wb, &lex);
+        struct hv_str r = arabic_piece(nm, rest, wb, &lex);
+        return two_words(wb, h, r);
+    }
+    return arabic_piece(nm, ns, wb, &lex);
+}
+
 /* Turns tokens into Latin words. */
 static enum hv_err tokens_to_words(const struct hv_names *nm, const char *norm,
                                    const struct hv__names_token *tok, size_t n_tok, struct wbuf *wb,
@@ -120,14 +217,7 @@ static enum hv_err tokens_to_words(const struct hv_names *nm, const char *norm,
         uint16_t flags = 0;
         if (tok[t].script == HV__SCRIPT_ARABIC) {
             flags |= HV_NAME_PART_ARABIC;
-            const struct hv__names_map_slot *s = hv__names_map_get(&nm->lexicon, ns);
-            if (s != NULL) {
-                latin = hv__names_map_val(&nm->lexicon, s);
-                flags |= HV_NAME_PART_LEXICON;
-            } else {
-                size_t l = hv__names_translit(nm, ns, tmp, sizeof(tmp));
-                latin = wb_add(wb, tmp, l);
-            }
+            latin = arabic_latin(nm, ns, wb, &flags);
         } else if (tok[t].script == HV__SCRIPT_OTHER) {
             flags |= HV_NAME_PART_OTHER;
             size_t l = hv__names_translit_other(nm, ns, tmp, sizeof(tmp));

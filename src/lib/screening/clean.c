@@ -1,6 +1,7 @@
 /* clean.c - the other forms of a listed or queried name worth matching on their own: the text
  * outside and inside parentheses ("Haji Gulab Gul (<the same in Dari>)"), and the name without
- * a patronymic tail ("X son of Y", "X s/o Y", "X ولد Y"), which belongs to the father.
+ * a patronymic tail ("X son of Y", "X s/o Y", "X ولد Y"), which belongs to the father, or a
+ * birth note some aliases carry ("X born in 1963", "X, born in Kandahar on ...").
  * SPDX-License-Identifier: Apache-2.0 */
 #include "haven/screening.h"
 
@@ -29,7 +30,8 @@ static bool ieq_at(const char *p, size_t left, const char *z)
 /* Offset where a patronymic tail starts (at a word boundary), or len when there is none. */
 static size_t patronymic_at(const char *p, size_t len)
 {
-    static const char *const tails[] = { " son of ", " daughter of ", " s/o ", " d/o ", " s.o. " };
+    static const char *const tails[] = { " son of ", " daughter of ", " s/o ",    " d/o ",
+                                         " s.o. ",   " born in ",     " born on " };
     for (size_t i = 1; i < len; i++) {
         if (p[i] != ' ')
             continue;

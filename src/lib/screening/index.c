@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "haven/screening.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,20 +38,31 @@ static size_t key_parts(const struct hv_name *n, size_t *idx)
     return k;
 }
 
+struct hv_str hv__ix_part_skel(const struct hv_name *n, size_t i)
+{
+    struct hv_str s = hv_name_part_skeleton(n, i);
+    if (s.len == 0) {
+        /* A part of vowels only (Ali -> L is not empty, but "Aya" may be): use its key. */
+        s = hv_name_part_key(n, i);
+    }
+    if (s.len > SKEL_MAX)
+        s.len = 0;
+    return s;
+}
+
 void hv__ix_name_keys(const struct hv_name *n, hv__ix_key_fn *fn, void *ud)
 {
     size_t idx[HV_NAMES_MAX_PARTS];
     size_t k = key_parts(n, idx);
     for (size_t j = 0; j < k; j++) {
-        struct hv_str s = hv_name_part_skeleton(n, idx[j]);
-        if (s.len == 0) {
-            /* A part of vowels only (Ali -> L is not empty, but "Aya" may be): use its key. */
-            s = hv_name_part_key(n, idx[j]);
-        }
-        if (s.len == 0 || s.len > SKEL_MAX)
+        struct hv_str s = hv__ix_part_skel(n, idx[j]);
+        if (s.len == 0)
             continue;
         fn(ud, hv__ix_key(HV__IX_FULL, s.ptr, s.len), HV__IX_FULL, idx[j]);
-        if (s.len >= 3) {
+        struct hv_str key = hv_name_part_key(n, idx[j]);
+        if (key.len > 0 && key.len <= SKEL_MAX && s.len <= 2)
+            fn(ud, hv__ix_key(HV__IX_KEY, key.ptr, key.len), HV__IX_KEY, idx[j]);
+        if (s.len >= 2) {
             char d[SKEL_MAX];
             for (size_t x = 0; x < s.len; x++) {
                 if (x > 0 && s.ptr[x] == s.ptr[x - 1])
@@ -189,12 +201,27 @@ static void slot_put(struct hv_screen_index *ix, uint64_t key, uint32_t start, u
 
 static void build_tf(struct hv_screen_index *ix);
 
+double hv__ix_idf(const struct hv_screen_index *ix, uint64_t full_key)
+{
+    uint32_t df = 0;
+    (void)hv__ix_lookup(ix, full_key, &df);
+    return log(((double)ix->n_names + 1.0) / ((double)df + 1.0)) + 0.1;
+}
+
 enum hv_err hv_screen_index_create(const struct hv_names *names, struct hv_wl_list *const *lists,
                                    size_t n_lists, struct hv_screen_index **out)
 {
     struct hv_screen_index *ix = hv_xcalloc(1, sizeof(*ix));
     ix->names = names;
     hv_names_weights_default(&ix->weights);
+    ix->weights.initial = HV__SCREEN_INITIAL;
+    ix->weights.initial_weight = HV__SCREEN_INITIAL_WEIGHT;
+    ix->weights.strict_optional = true;
+    ix->weights.compound_whole = true;
+    ix->weights.known_distinct = true;
+    ix->weights.long_vowels = true;
+    ix->weights.fuzzy_joins = true;
+    ix->weights.title_match = HV__SCREEN_TITLE_MATCH;
     ix->list_tf_scale = HV__SCREEN_LIST_TF_SCALE;
     size_t n_entries = 0, n_names = 0;
     for (size_t l = 0; l < n_lists; l++) {
@@ -216,6 +243,7 @@ enum hv_err hv_screen_index_create(const struct hv_names *names, struct hv_wl_li
             uint32_t eid = (uint32_t)ix->n_entries++;
             ix->entries[eid].list = lists[l];
             ix->entries[eid].e = we;
+            ix->entries[eid].first_name = (uint32_t)ix->n_names;
             for (size_t k = 0; k < we->n_names && k <= UINT16_MAX; k++) {
                 struct hv_str text = hv_str_c(we->names[k].text);
                 add_name(ix, &b, &blob_cap, pn, eid, k, text, UINT32_MAX);
@@ -233,6 +261,7 @@ enum hv_err hv_screen_index_create(const struct hv_names *names, struct hv_wl_li
                     add_name(ix, &b, &blob_cap, pn, eid, k, hv_str_c(forms[f]), off);
                 }
             }
+            ix->entries[eid].n_names = (uint32_t)ix->n_names - ix->entries[eid].first_name;
         }
     }
     free(pn);

@@ -11,11 +11,14 @@
 
 #include "screening/screening_int.h"
 
-#define MAX_COMPARE   32   /* names compared with the names engine per query */
-#define REL_PRE       0.40 /* ... and only those within this share of the best pre-score */
-#define MIN_PRE_SHARE 0.20 /* candidates need this share of the query's key weight */
-#define FUZZY_CAP     4000 /* deletion-variant postings longer than this are not walked */
-#define SKEL_MAX      64
+#define MAX_COMPARE    32   /* names compared with the names engine per query */
+#define REL_PRE        0.40 /* ... and only those within this share of the best pre-score */
+#define MIN_PRE_SHARE  0.20 /* candidates need this share of the query's key weight */
+#define EXPAND_ENTRIES 8    /* entries compared on all their names per query form ... */
+#define EXPAND_MIN     0.50 /* ... when one of their names scored at least this */
+#define KEY_SKEL_MAX   2    /* parts of skeletons this short are also looked up by key */
+#define FUZZY_CAP      4000 /* deletion-variant postings longer than this are not walked */
+#define SKEL_MAX       64
 
 /* Partial names (subset_score), tuned in bench/screening: the share of the score the query's
  * own coverage gives when its parts are (PREFIX) or are not the entry name's first parts in
@@ -36,19 +39,31 @@
 #define SEX_MISMATCH  -0.12
 #define KIND_MISMATCH -0.30 /* a person against an entity, vessel or aircraft */
 
+/* A name's pre-score for the current query. */
+struct name_acc {
+    uint32_t seen;   /* query serial that last touched the name */
+    uint32_t pstamp; /* serial * 32 + part + 1 of the last part credited */
+    float acc;       /* pre-score */
+};
+
+/* Serials wrap below this so that serial * 32 + part + 1 fits 32 bits. */
+#define SERIAL_MAX (UINT32_MAX / 64)
+
 struct hv_screen_scratch {
     const struct hv_screen_index *ix;
-    float *acc;        /* pre-score per name */
-    uint32_t *seen;    /* query serial that last touched the name */
-    uint64_t *pstamp;  /* serial * 32 + part + 1 of the last part credited */
-    uint32_t *touched; /* names touched by this query */
+    struct name_acc *acc; /* per name: pre-score and stamps (one cache line fetch) */
+    uint32_t *touched;    /* names touched by this query */
     size_t n_touched;
     uint32_t serial;
     struct hv_name q;
     struct hv_name c;
     struct hv_names_match m;
     struct hv_screen_cand cands[MAX_COMPARE * 2]; /* candidates of the current query */
-    const struct hv_wl_entry *excl_entry;         /* test seam: a name left out of every query */
+    uint32_t cand_eid[MAX_COMPARE * 2];           /* their index entries */
+    uint8_t cand_form[MAX_COMPARE * 2];   /* the query form that matched: 0 as given, else 1 + the
+                                             cleaned form's index */
+    uint8_t order[MAX_COMPARE * 2];       /* candidates in rank order */
+    const struct hv_wl_entry *excl_entry; /* test seam: a name left out of every query */
     size_t excl_name;
 };
 
@@ -65,8 +80,6 @@ struct hv_screen_scratch *hv_screen_scratch_create(const struct hv_screen_index 
     size_t n = ix->n_names > 0 ? ix->n_names : 1;
     s->ix = ix;
     s->acc = hv_xcalloc(n, sizeof(*s->acc));
-    s->seen = hv_xcalloc(n, sizeof(*s->seen));
-    s->pstamp = hv_xcalloc(n, sizeof(*s->pstamp));
     s->touched = hv_xcalloc(n, sizeof(*s->touched));
     return s;
 }
@@ -76,8 +89,6 @@ void hv_screen_scratch_destroy(struct hv_screen_scratch *s)
     if (s == NULL)
         return;
     free(s->acc);
-    free(s->seen);
-    free(s->pstamp);
     free(s->touched);
     free(s);
 }
@@ -192,26 +203,20 @@ static void credit(struct hv_screen_scratch *s, uint64_t key, double w, size_t p
     const uint32_t *p = hv__ix_lookup(s->ix, key, &len);
     if (p == NULL || (fuzzy && len > FUZZY_CAP))
         return;
-    uint64_t stamp = (uint64_t)s->serial * 32u + part + 1;
+    uint32_t stamp = s->serial * 32u + (uint32_t)part + 1;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t id = p[i];
-        if (s->seen[id] != s->serial) {
-            s->seen[id] = s->serial;
-            s->acc[id] = 0;
+        struct name_acc *na = &s->acc[id];
+        if (na->seen != s->serial) {
+            na->seen = s->serial;
+            na->acc = 0;
             s->touched[s->n_touched++] = id;
-        } else if (s->pstamp[id] == stamp) {
+        } else if (na->pstamp == stamp) {
             continue;
         }
-        s->pstamp[id] = stamp;
-        s->acc[id] += (float)w;
+        na->pstamp = stamp;
+        na->acc += (float)w;
     }
-}
-
-static double idf(const struct hv_screen_index *ix, uint64_t full_key)
-{
-    uint32_t df = 0;
-    (void)hv__ix_lookup(ix, full_key, &df);
-    return log(((double)ix->n_names + 1.0) / ((double)df + 1.0)) + 0.1;
 }
 
 /* Walks the query's keys, most exact first within each part. Returns the total weight. */
@@ -228,19 +233,30 @@ static double gather(struct hv_screen_scratch *s)
             idx[k++] = i;
     }
     double total = 0;
-    double w[HV_NAMES_MAX_PARTS];
+    double w[HV_NAMES_MAX_PARTS], wk[HV_NAMES_MAX_PARTS];
+    uint64_t kk[HV_NAMES_MAX_PARTS];
     struct hv_str sk[HV_NAMES_MAX_PARTS];
     for (size_t j = 0; j < k; j++) {
-        sk[j] = hv_name_part_skeleton(q, idx[j]);
-        if (sk[j].len == 0)
-            sk[j] = hv_name_part_key(q, idx[j]);
-        if (sk[j].len > SKEL_MAX)
-            sk[j].len = 0;
-        w[j] = sk[j].len > 0 ? idf(s->ix, hv__ix_key(HV__IX_FULL, sk[j].ptr, sk[j].len)) : 0;
-        total += w[j];
+        sk[j] = hv__ix_part_skel(q, idx[j]);
+        w[j] = sk[j].len > 0 ? hv__ix_idf(s->ix, hv__ix_key(HV__IX_FULL, sk[j].ptr, sk[j].len)) : 0;
+        /* The same vowelled key is stronger evidence than the same skeleton when the key is
+         * rarer (Loi against every name of skeleton L); a key no list name has adds nothing. */
+        struct hv_str key = hv_name_part_key(q, idx[j]);
+        kk[j] = key.len > 0 && key.len <= SKEL_MAX && sk[j].len <= KEY_SKEL_MAX
+                    ? hv__ix_key(HV__IX_KEY, key.ptr, key.len)
+                    : 0;
+        uint32_t df = 0;
+        if (kk[j] != 0)
+            (void)hv__ix_lookup(s->ix, kk[j], &df);
+        wk[j] = df > 0 ? hv__ix_idf(s->ix, kk[j]) : 0;
+        if (wk[j] < w[j])
+            wk[j] = w[j];
+        total += wk[j];
     }
     for (size_t j = 0; j < k; j++) {
         struct hv_str t = sk[j];
+        if (kk[j] != 0 && wk[j] > w[j])
+            credit(s, kk[j], wk[j], idx[j], false);
         if (t.len == 0)
             continue;
         /* Joined with the next part (Gul Ahmad against Gulahmad). */
@@ -252,8 +268,6 @@ static double gather(struct hv_screen_scratch *s)
                    false);
         }
         credit(s, hv__ix_key(HV__IX_FULL, t.ptr, t.len), w[j], idx[j], false);
-        if (t.len < 2)
-            continue;
         /* The entry has one more letter than the query. */
         credit(s, hv__ix_key(HV__IX_DEL, t.ptr, t.len), w[j] * 0.6, idx[j], true);
         if (t.len < 3)
@@ -278,9 +292,8 @@ static double gather(struct hv_screen_scratch *s)
     return total;
 }
 
-static int cand_cmp(const void *pa, const void *pb)
+static int cand_cmp(const struct hv_screen_cand *a, const struct hv_screen_cand *b)
 {
-    const struct hv_screen_cand *a = pa, *b = pb;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
     if (a->name_score != b->name_score)
@@ -289,22 +302,23 @@ static int cand_cmp(const void *pa, const void *pb)
     return r != 0 ? r : strcmp(a->entry->ref, b->entry->ref);
 }
 
-/* Keeps the MAX_COMPARE best touched names (a small insertion-sorted top list). */
+/* Keeps the MAX_COMPARE touched names with the best pre-scores (an insertion-sorted top list). */
 static size_t top_names(struct hv_screen_scratch *s, double floor, uint32_t *top)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n_touched; i++) {
         uint32_t id = s->touched[i];
-        float a = s->acc[id];
+        float a = s->acc[id].acc;
         if (a < floor)
             continue;
-        if (s->excl_entry != NULL && s->ix->ixnames[id].name_index == s->excl_name &&
-            s->ix->entries[s->ix->ixnames[id].entry].e == s->excl_entry)
+        const struct hv__ix_name *in = &s->ix->ixnames[id];
+        if (s->excl_entry != NULL && in->name_index == s->excl_name &&
+            s->ix->entries[in->entry].e == s->excl_entry)
             continue;
-        if (n == MAX_COMPARE && a <= s->acc[top[n - 1]])
+        if (n == MAX_COMPARE && a <= s->acc[top[n - 1]].acc)
             continue;
         size_t pos = n < MAX_COMPARE ? n++ : n - 1;
-        while (pos > 0 && s->acc[top[pos - 1]] < a) {
+        while (pos > 0 && s->acc[top[pos - 1]].acc < a) {
             top[pos] = top[pos - 1];
             pos--;
         }
@@ -378,9 +392,52 @@ static double subset_score(const struct hv_names_match *m)
     return qcov * (base + (1.0 - base) * ecov);
 }
 
+static bool excluded(const struct hv_screen_scratch *s, uint32_t id)
+{
+    const struct hv__ix_name *in = &s->ix->ixnames[id];
+    return s->excl_entry != NULL && in->name_index == s->excl_name &&
+           s->ix->entries[in->entry].e == s->excl_entry;
+}
+
+/* Compares the parsed query with indexed name id and merges the result into cands (one
+ * candidate per entry: its best name). */
+static void compare_name(const struct hv_screen_index *ix, struct hv_screen_scratch *s, uint32_t id,
+                         uint8_t form, struct hv_screen_cand *cands, size_t *n_c, size_t max_c)
+{
+    const struct hv__ix_name *in = &ix->ixnames[id];
+    hv__ix_name_get(ix, id, &s->c);
+    hv_names_compare_parsed(ix->names, &s->q, &s->c, &ix->weights, &s->m);
+    double sub = subset_score(&s->m);
+    if (sub > s->m.score)
+        s->m.score = sub;
+    const struct hv__ix_entry *ie = &ix->entries[in->entry];
+    /* One candidate per entry: its best name. */
+    size_t k = 0;
+    while (k < *n_c && cands[k].entry != ie->e)
+        k++;
+    if (k < *n_c && cands[k].name_score >= s->m.score)
+        return;
+    if (k == *n_c) {
+        if (*n_c == max_c)
+            return;
+        (*n_c)++;
+    }
+    /* The rest (qualifiers, query_form) is set for the candidates that are returned. */
+    struct hv_screen_cand *c = &cands[k];
+    c->list = ie->list;
+    c->entry = ie->e;
+    c->name_index = in->name_index;
+    c->name_text =
+        in->form_off == UINT32_MAX ? ie->e->names[in->name_index].text : ix->forms + in->form_off;
+    c->name_score = s->m.score;
+    c->dob_index = 0;
+    s->cand_eid[k] = in->entry;
+    s->cand_form[k] = form;
+}
+
 /* Runs one form of the query name and merges its candidates (best name per entry) into cands. */
 static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_scratch *s,
-                            struct hv_str name, const char *form, struct hv_screen_cand *cands,
+                            struct hv_str name, uint8_t form, struct hv_screen_cand *cands,
                             size_t *n_c, size_t max_c)
 {
     enum hv_err err = hv_names_parse(ix->names, name, &s->q);
@@ -389,9 +446,8 @@ static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_s
     if (s->q.n_parts == 0 || ix->n_names == 0)
         return HV_OK;
     s->serial++;
-    if (s->serial == 0 || s->serial >= (UINT32_MAX >> 1)) {
-        memset(s->seen, 0, ix->n_names * sizeof(*s->seen));
-        memset(s->pstamp, 0, ix->n_names * sizeof(*s->pstamp));
+    if (s->serial == 0 || s->serial >= SERIAL_MAX) {
+        memset(s->acc, 0, ix->n_names * sizeof(*s->acc));
         s->serial = 1;
     }
     s->n_touched = 0;
@@ -399,38 +455,29 @@ static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_s
     uint32_t top[MAX_COMPARE];
     size_t n_top = top_names(s, total * MIN_PRE_SHARE, top);
     if (n_top > 0) {
-        float cut = (float)(s->acc[top[0]] * REL_PRE);
-        while (n_top > 1 && s->acc[top[n_top - 1]] < cut)
+        float cut = (float)(s->acc[top[0]].acc * REL_PRE);
+        while (n_top > 1 && s->acc[top[n_top - 1]].acc < cut)
             n_top--;
     }
-    for (size_t i = 0; i < n_top; i++) {
-        const struct hv__ix_name *in = &ix->ixnames[top[i]];
-        hv__ix_name_get(ix, top[i], &s->c);
-        hv_names_compare_parsed(ix->names, &s->q, &s->c, &ix->weights, &s->m);
-        double sub = subset_score(&s->m);
-        if (sub > s->m.score)
-            s->m.score = sub;
-        const struct hv__ix_entry *ie = &ix->entries[in->entry];
-        /* One candidate per entry: its best name. */
-        size_t k = 0;
-        while (k < *n_c && cands[k].entry != ie->e)
-            k++;
-        if (k < *n_c && cands[k].name_score >= s->m.score)
+    for (size_t i = 0; i < n_top; i++)
+        compare_name(ix, s, top[i], form, cands, n_c, max_c);
+    /* The entity is the unit: an entry met through one of its names is compared on all of them
+     * (its best name may share fewer keys with the query than another did), for the best
+     * EXPAND_ENTRIES entries whose best name so far reaches EXPAND_MIN. */
+    size_t expanded = 0;
+    for (size_t k = 0; k < *n_c && expanded < EXPAND_ENTRIES; k++) {
+        if (cands[k].name_score < EXPAND_MIN)
             continue;
-        if (k == *n_c) {
-            if (*n_c == max_c)
+        const struct hv__ix_entry *ie = &ix->entries[s->cand_eid[k]];
+        expanded++;
+        for (uint32_t id = ie->first_name; id < ie->first_name + ie->n_names; id++) {
+            bool done = false;
+            for (size_t t = 0; t < n_top && !done; t++)
+                done = top[t] == id;
+            if (done || excluded(s, id))
                 continue;
-            (*n_c)++;
+            compare_name(ix, s, id, form, cands, n_c, max_c);
         }
-        struct hv_screen_cand *c = &cands[k];
-        memset(c, 0, sizeof(*c));
-        c->list = ie->list;
-        c->entry = ie->e;
-        c->name_index = in->name_index;
-        c->name_text = in->form_off == UINT32_MAX ? ie->e->names[in->name_index].text
-                                                  : ix->forms + in->form_off;
-        snprintf(c->query_form, sizeof(c->query_form), "%s", form);
-        c->name_score = s->m.score;
     }
     return HV_OK;
 }
@@ -444,27 +491,36 @@ enum hv_err hv_screen_query_run(const struct hv_screen_index *ix, struct hv_scre
     *n_out = 0;
     struct hv_screen_cand *cands = s->cands;
     size_t n_c = 0, max_c = HV_ARRAY_LEN(s->cands);
-    enum hv_err err = run_form(ix, s, q->name, "", cands, &n_c, max_c);
+    enum hv_err err = run_form(ix, s, q->name, 0, cands, &n_c, max_c);
     if (err != HV_OK)
         return err;
     char forms[MAX_FORMS][HV_NAMES_MAX_INPUT];
     size_t nf = hv__screen_name_forms(q->name, forms, MAX_FORMS);
     for (size_t f = 0; err == HV_OK && f < nf; f++)
-        err = run_form(ix, s, hv_str_c(forms[f]), forms[f], cands, &n_c, max_c);
+        err = run_form(ix, s, hv_str_c(forms[f]), (uint8_t)(f + 1), cands, &n_c, max_c);
     if (err != HV_OK)
         return err;
+    /* Qualify, keep those at min_score, rank (an insertion sort of indexes: at most
+     * 2 * MAX_COMPARE candidates of a few hundred bytes each are not moved). */
     size_t w = 0;
     for (size_t i = 0; i < n_c; i++) {
         hv_screen_qualify(q, cands[i].entry, &cands[i]);
-        if (cands[i].score >= min_score) {
-            if (w != i)
-                cands[w] = cands[i];
-            w++;
+        if (cands[i].score < min_score)
+            continue;
+        size_t pos = w++;
+        while (pos > 0 && cand_cmp(&cands[i], &cands[s->order[pos - 1]]) < 0) {
+            s->order[pos] = s->order[pos - 1];
+            pos--;
         }
+        s->order[pos] = (uint8_t)i;
     }
-    qsort(cands, w, sizeof(cands[0]), cand_cmp);
     size_t n = w < max_out ? w : max_out;
-    memcpy(out, cands, n * sizeof(cands[0]));
+    for (size_t i = 0; i < n; i++) {
+        size_t k = s->order[i];
+        out[i] = cands[k];
+        const char *form = s->cand_form[k] == 0 ? "" : forms[s->cand_form[k] - 1];
+        snprintf(out[i].query_form, sizeof(out[i].query_form), "%s", form);
+    }
     *n_out = n;
     return HV_OK;
 }

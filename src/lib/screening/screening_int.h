@@ -60,9 +60,20 @@ HV_MUST_CHECK enum hv_err hv__wl_parse_nats(struct hv__wl_builder *b, struct hv_
 #define HV__SCREEN_LIST_TF_SCALE 0.0
 #endif
 
+/* The names engine's opt-in refinements used by screening (hv_names_weights): an initial
+ * ("A. Kabir") scores HV__SCREEN_INITIAL against a part starting with its letter and weighs at
+ * most HV__SCREEN_INITIAL_WEIGHT (about -log of the share of names starting with one letter);
+ * titles align with name parts only through the same key or skeleton. */
+#define HV__SCREEN_INITIAL        0.75
+#define HV__SCREEN_INITIAL_WEIGHT 2.0
+#ifndef HV__SCREEN_TITLE_MATCH
+#define HV__SCREEN_TITLE_MATCH 0.5
+#endif
+
 /* Key kinds, mixed into the hash so the same skeleton under two kinds are two keys. */
 #define HV__IX_FULL 0x5155u /* a part's skeleton (or two adjacent parts' skeletons joined) */
 #define HV__IX_DEL  0xDE11u /* the skeleton with one letter deleted */
+#define HV__IX_KEY  0x4B45u /* a part's vowelled key (Loi, Hamad: rarer than their skeletons) */
 
 struct hv__ix_name {
     uint32_t entry;      /* index into hv_screen_index.entries */
@@ -78,6 +89,8 @@ struct hv__ix_name {
 struct hv__ix_entry {
     const struct hv_wl_list *list;
     const struct hv_wl_entry *e;
+    uint32_t first_name; /* the entry's indexed names are ixnames[first_name, + n_names) */
+    uint32_t n_names;
 };
 
 struct hv__ix_slot {
@@ -113,6 +126,13 @@ struct hv_screen_index {
 
 /* Sets list_tf_scale and installs (scale > 0) or removes the lists' tf in ix->weights. */
 void hv__ix_set_list_tf(struct hv_screen_index *ix, double scale);
+
+/* The weight of a key in candidate generation: log((names + 1) / (df + 1)) + 0.1, df being the
+ * number of names holding the key. */
+double hv__ix_idf(const struct hv_screen_index *ix, uint64_t full_key);
+/* The skeleton a part is indexed under (its key when the skeleton is empty; empty when too long
+ * to index). */
+struct hv_str hv__ix_part_skel(const struct hv_name *n, size_t i);
 
 /* The postings of key, or NULL with *len 0. */
 const uint32_t *hv__ix_lookup(const struct hv_screen_index *ix, uint64_t key, uint32_t *len);
