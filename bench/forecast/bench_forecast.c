@@ -178,10 +178,11 @@ int main(int argc, char **argv)
         fflush(stdout);
         FILE *p = popen(cmd, "r");
         unsigned n = 0;
-        double secs = 0, rps = 0, trav = 0, moved = 0, peak = 0;
+        double secs = 0, rps = 0, trav = 0, moved = 0, peak = 0, pcpu = 0;
         char clear[8192] = "";
-        int got =
-            p != NULL ? fscanf(p, "reps=%u seconds=%lf reps_per_s=%lf\n", &n, &secs, &rps) : 0;
+        int got = p != NULL ? fscanf(p, "reps=%u seconds=%lf reps_per_s=%lf cpu_seconds=%lf\n", &n,
+                                     &secs, &rps, &pcpu)
+                            : 0;
         int got2 = p != NULL ? fscanf(p,
                                       "mean_travelled=%lf mean_moved=%lf mean_peak_all=%lf "
                                       "uz_clear_days=%8191s",
@@ -190,12 +191,13 @@ int main(int argc, char **argv)
         if (p != NULL)
             pclose(p);
         unlink(path);
-        if (got != 3 || n == 0) {
+        if (got != 4 || n == 0) {
             printf("  SimPy peer did not run (apt-get install python3-simpy; run from the "
                    "repository root)\n");
         } else {
-            printf("  SimPy      : %u replications in %.1f s = %.4f replications/s\n", n, secs,
-                   rps);
+            printf("  SimPy      : %u replications in %.1f s = %.4f replications/s; %.0f ms CPU a "
+                   "replication\n",
+                   n, secs, rps, pcpu * 1e3 / n);
             if (got2 >= 3)
                 printf("  SimPy means: travelled %.1f, moved into host sites %.1f, peak beds "
                        "(all) %.1f, UZ clearance days %s\n",
@@ -203,6 +205,8 @@ int main(int argc, char **argv)
             printf("  ratio      : C on %u threads is %.0fx SimPy (goal >= 100x: %s); one C "
                    "thread is %.0fx one SimPy process\n",
                    ri.threads, cn / rps, cn / rps >= 100 ? "met" : "NOT met", c1 / rps);
+            printf("  CPU ratio  : a replication costs %.0fx more CPU in SimPy than in C\n",
+                   (pcpu / n) / ((cpu2 - cpu1) / (double)reps));
         }
     }
     printf("  (figures taken on a shared machine; see bench/README.md)\n");

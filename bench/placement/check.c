@@ -229,13 +229,13 @@ int main(int argc, char **argv)
         } else if (strcmp(tok[0], "country") == 0) {
             struct rec *r = add(&countries, tok[1]);
             if ((v = val(tok, n, "quota")) != NULL)
-                r->quota = atoll(v);
+                r->quota = strtoll(v, NULL, 10);
         } else if (strcmp(tok[0], "crossing") == 0 && n >= 3) {
             add(&crossings, tok[1])->open = strcmp(tok[2], "open") == 0;
         } else if (strcmp(tok[0], "site") == 0) {
             struct rec *r = add(&sites, tok[1]);
             for (int c = 0; c < 7; c++)
-                r->cap[c] = (v = val(tok, n, caps[c])) != NULL ? atoll(v) : 0;
+                r->cap[c] = (v = val(tok, n, caps[c])) != NULL ? strtoll(v, NULL, 10) : 0;
             r->country = dup_or(val(tok, n, "country"), "");
             r->langs = dup_or(val(tok, n, "langs"), "");
             r->services = dup_or(val(tok, n, "services"), "");
@@ -249,9 +249,9 @@ int main(int argc, char **argv)
         } else if (strcmp(tok[0], "family") == 0) {
             struct rec *r = add(&families, tok[1]);
             r->origin = dup_or(val(tok, n, "origin"), "");
-            r->size = (v = val(tok, n, "size")) != NULL ? atoll(v) : 0;
-            r->risk = (v = val(tok, n, "risk")) != NULL ? atoll(v) : 1;
-            r->medical = (v = val(tok, n, "medical")) != NULL ? atoll(v) : 0;
+            r->size = (v = val(tok, n, "size")) != NULL ? strtoll(v, NULL, 10) : 0;
+            r->risk = (v = val(tok, n, "risk")) != NULL ? strtoll(v, NULL, 10) : 1;
+            r->medical = (v = val(tok, n, "medical")) != NULL ? strtoll(v, NULL, 10) : 0;
             r->kind = dup_or(val(tok, n, "kind"), r->size >= 2 ? "family_rooms" : "single_men");
             r->langs = dup_or(val(tok, n, "langs"), "");
             r->wants = dup_or(val(tok, n, "wants"), "");

@@ -50,7 +50,7 @@ def run_traced(cmd, parse, env=None):
             for ev in evs:
                 events.append((now, ev[0], ev[1]))
     _, status, ru = os.wait4(p.pid, 0)
-    return events, ru.ru_maxrss, lines, time.monotonic() - t0
+    return events, (ru.ru_maxrss, ru.ru_utime + ru.ru_stime), lines, time.monotonic() - t0
 
 
 def f(x):
@@ -233,11 +233,11 @@ def main():
         best_bound = min(bounds) if bounds else float("nan")
         print("\n%d families: best bound %.2f; goal: within %.2f%% in <= %.0f s; limit %.0f s"
               % (n, best_bound, 100 * goal_gap, goal_t, limit))
-        print("  %-7s %9s %11s %16s %10s %9s %8s  %s" % (
-            "solver", "1st plan", "to goal gap", "objective", "gap", "peak RSS", "wall",
+        print("  %-7s %9s %11s %16s %10s %9s %8s %8s  %s" % (
+            "solver", "1st plan", "to goal gap", "objective", "gap", "peak RSS", "wall", "cpu",
             "checker"))
         to_goal = {}
-        for name, (ev, rss, plan, secs) in results.items():
+        for name, (ev, (rss, cpu), plan, secs) in results.items():
             sols = [(t, v) for (t, k, v) in ev if k == "sol"]
             first = sols[0][0] if sols else None
             tg = next((t for t, v in sols if (best_bound - v) / abs(best_bound) <= goal_gap),
@@ -249,11 +249,12 @@ def main():
                 if status != "ok":
                     status += " " + why.strip().splitlines()[0] if why.strip() else ""
             gap = (best_bound - obj) / abs(best_bound) if obj is not None else None
-            print("  %-7s %9s %11s %16s %10s %7.0f M %7.1fs  %s" % (
+            print("  %-7s %9s %11s %16s %10s %7.0f M %7.1fs %7.1fs  %s" % (
                 name, "%.2fs" % first if first is not None else "-",
                 "%.2fs" % tg if tg is not None else "not reached",
                 "%.2f" % obj if obj is not None else "-",
-                "%.4f%%" % (100 * gap) if gap is not None else "-", rss / 1024.0, secs, status))
+                "%.4f%%" % (100 * gap) if gap is not None else "-", rss / 1024.0, secs, cpu,
+                status))
         peer_t = [t for k, t in to_goal.items() if k != "haven" and t is not None]
         ours = to_goal.get("haven")
         if ours is None:

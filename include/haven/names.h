@@ -115,7 +115,8 @@ struct hv_names_weights {
                               the same word aligned weighs at least as much as that piece (Fazl
                               is not Fazlullah) */
     bool known_distinct;   /* two names the tables know with different keys are different names
-                              across scripts too (Abdullah is not عبد, though both give BDL) */
+                              across scripts too (Hassan is not حسین = Hussain, though both
+                              give HSN) */
     bool fuzzy_joins;      /* a word split in two pieces (bad + ullah) may also meet one part
                               of the other name through the fuzzy score of the joined keys */
     bool long_vowels;      /* across scripts, the long vowels Arabic script writes must fit the
@@ -166,6 +167,21 @@ struct hv_names_match {
 void hv_names_compare_parsed(const struct hv_names *names, const struct hv_name *a,
                              const struct hv_name *b, const struct hv_names_weights *weights,
                              struct hv_names_match *out);
+
+/* A memo of part scores for comparing one name a with many names b (screening: the query
+ * against its candidates): caller storage, one per thread. Reset it whenever a or the weights
+ * change; entries are keyed by a's part index and b's part strings and flags. */
+#define HV_NAMES_MEMO_SLOTS 1024
+struct hv_names_memo {
+    uint64_t tag[HV_NAMES_MEMO_SLOTS];
+    double sim[HV_NAMES_MEMO_SLOTS];
+    uint8_t reason[HV_NAMES_MEMO_SLOTS];
+};
+void hv_names_memo_reset(struct hv_names_memo *memo);
+/* hv_names_compare_parsed with a memo (NULL: none); the result is the same. */
+void hv_names_compare_parsed_memo(const struct hv_names *names, const struct hv_name *a,
+                                  const struct hv_name *b, const struct hv_names_weights *weights,
+                                  struct hv_names_memo *memo, struct hv_names_match *out);
 
 /* Caller storage for hv_names_compare: both parsed names and the match. */
 struct hv_names_result {

@@ -37,6 +37,10 @@ HV_MUST_CHECK enum hv_err hv_store_begin(struct hv_store *st);
 HV_MUST_CHECK enum hv_err hv_store_commit(struct hv_store *st);
 void hv_store_rollback(struct hv_store *st); /* no-op outside a transaction */
 bool hv_store_in_tx(const struct hv_store *st);
+/* Outside a transaction, resets every cached statement so that no half-stepped read keeps an
+ * old snapshot open (long-lived connections, e.g. the server, call it after each request).
+ * Commit and rollback do this themselves. */
+void hv_store_release_reads(struct hv_store *st);
 
 /* Runs SQL text with no parameters and no result rows (DDL, pragmas). */
 HV_MUST_CHECK enum hv_err hv_store_exec(struct hv_store *st, const char *sql);

@@ -81,7 +81,7 @@ static void *writer(void *arg)
         }
         if (err == HV_OK)
             err = hv_store_commit(q->store);
-        hv__store_release_reads(q->store);
+        hv_store_release_reads(q->store);
         if (err != HV_OK) {
             hv_store_rollback(q->store);
             hv_log(&q->log, HV_LOG_ERROR, "audit batch of %zu entries failed: %s", n,

@@ -295,17 +295,22 @@ enum hv_err hv__h_cases(struct hv_rq *r)
     /* Filter searches by the other parameters and the site scope, then page. */
     hv__list_begin(r);
     int64_t total = 0;
+    /* A search without other filters, by a role without a site scope: every hit counts, so
+     * only the page's cases are loaded. */
+    bool filtered =
+        step.len > 0 || status.len > 0 || site.len > 0 || r->sess.who.role == HV_ROLE_SITE_MANAGER;
+    bool search = (has_q || has_doc) && filtered;
     for (size_t i = 0; i < n; i++) {
         struct summary c;
         bool found = false;
-        if (has_q || has_doc || ((int64_t)i >= offset && (int64_t)i < offset + limit)) {
+        if (search || ((int64_t)i >= offset && (int64_t)i < offset + limit)) {
             err = load_summary(r, ids[i], &c, &found);
             if (err != HV_OK)
                 return err;
             if (!found)
                 continue;
         }
-        if (has_q || has_doc) {
+        if (search) {
             if ((step.len > 0 && !hv_str_eq(step, c.step)) ||
                 (status.len > 0 && !hv_str_eq(status, c.status)) ||
                 (site.len > 0 && !hv_str_eq(site, c.site)) || !listable(r, &c))
@@ -318,7 +323,7 @@ enum hv_err hv__h_cases(struct hv_rq *r)
             total++;
             if (!found)
                 continue;
-            err = write_summary(r, &c, -1);
+            err = write_summary(r, &c, has_q || has_doc ? scores[i] : -1);
         }
         if (err != HV_OK)
             return err;

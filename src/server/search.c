@@ -13,6 +13,7 @@
 #include "haven/registry.h"
 
 #define MAX_CANDIDATES 4000
+#define MAX_SCORED     200 /* candidates the names engine scores, best pre-ranked first */
 
 struct entry {
     int64_t case_id, person_id;
@@ -21,6 +22,7 @@ struct entry {
 
 struct posting {
     uint64_t skel;
+    uint64_t key; /* the part's folded variant key: equal keys pre-rank a candidate higher */
     uint32_t entry;
 };
 
@@ -92,6 +94,7 @@ static enum hv_err add_person(void *ud, const struct hv_record *rec)
             continue;
         grow((void **)&s->postings, &s->cap_postings, s->n_postings + 1, sizeof(*s->postings));
         s->postings[s->n_postings].skel = p->skel_hash;
+        s->postings[s->n_postings].key = p->key_hash;
         s->postings[s->n_postings].entry = (uint32_t)s->n_entries;
         s->n_postings++;
     }
@@ -159,11 +162,22 @@ static size_t lower_bound(const struct hv_search *s, uint64_t skel)
 struct cand {
     uint32_t entry;
     uint32_t parts; /* query parts whose skeleton it shares */
+    uint32_t keys;  /* ... and whose variant key it shares */
 };
 
 static int cmp_cand_entry(const void *a, const void *b)
 {
     const struct cand *x = a, *y = b;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_cand_rank(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->parts != y->parts)
+        return x->parts > y->parts ? -1 : 1;
+    if (x->keys != y->keys)
+        return x->keys > y->keys ? -1 : 1;
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
@@ -203,11 +217,13 @@ enum hv_err hv__search_run(const struct hv_search *s, struct hv_arena *a, struct
     if (err != HV_OK)
         return err;
     size_t n_q = 0;
-    uint64_t qs[HV_NAMES_MAX_PARTS];
+    uint64_t qs[HV_NAMES_MAX_PARTS], qk[HV_NAMES_MAX_PARTS];
     for (size_t i = 0; i < res->a.n_parts; i++) {
         const struct hv_name_part *p = &res->a.parts[i];
-        if (p->skel_len > 0 && (p->flags & HV_NAME_PART_OPTIONAL) == 0)
+        if (p->skel_len > 0 && (p->flags & HV_NAME_PART_OPTIONAL) == 0) {
+            qk[n_q] = p->key_hash;
             qs[n_q++] = p->skel_hash;
+        }
     }
     if (n_q == 0)
         return HV_OK;
@@ -216,12 +232,35 @@ enum hv_err hv__search_run(const struct hv_search *s, struct hv_arena *a, struct
     struct cand *c = hv_arena_alloc_array(a, cap, sizeof(*c));
     if (c == NULL)
         return HV_ERR_LIMIT;
+    /* Rarest skeletons first; a very common one (MHMD) is left out when the rarer parts
+     * already fill the candidate budget. */
+    size_t lo[HV_NAMES_MAX_PARTS], cnt[HV_NAMES_MAX_PARTS], order[HV_NAMES_MAX_PARTS];
     for (size_t q = 0; q < n_q; q++) {
-        for (size_t i = lower_bound(s, qs[q]); i < s->n_postings && s->postings[i].skel == qs[q];
-             i++) {
+        lo[q] = lower_bound(s, qs[q]);
+        size_t e = lo[q];
+        while (e < s->n_postings && s->postings[e].skel == qs[q])
+            e++;
+        cnt[q] = e - lo[q];
+        order[q] = q;
+    }
+    for (size_t i = 1; i < n_q; i++) {
+        for (size_t j = i; j > 0 && cnt[order[j]] < cnt[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    }
+    size_t n_seed = 0;
+    for (size_t k = 0; k < n_q; k++) {
+        size_t q = order[k];
+        if (k > 0 && n_c + cnt[q] > cap)
+            break;
+        n_seed = k + 1;
+        for (size_t i = lo[q]; i < lo[q] + cnt[q]; i++) {
             if (n_c == cap)
                 break;
             c[n_c].entry = s->postings[i].entry;
+            c[n_c].keys = s->postings[i].key == qk[q] ? 1 : 0;
             c[n_c++].parts = 1;
         }
     }
@@ -231,21 +270,50 @@ enum hv_err hv__search_run(const struct hv_search *s, struct hv_arena *a, struct
     for (size_t i = 0; i < n_c; i++) {
         if (m > 0 && c[m - 1].entry == c[i].entry) {
             c[m - 1].parts++;
+            c[m - 1].keys += c[i].keys;
         } else {
             c[m++] = c[i];
         }
         if (c[m - 1].parts > best)
             best = c[m - 1].parts;
     }
+    /* The common parts left out above still count: look each candidate up in their posting
+     * lists (sorted by skeleton, then entry). */
+    for (size_t k = n_seed; k < n_q; k++) {
+        size_t q = order[k];
+        for (size_t i = 0; i < m; i++) {
+            size_t a0 = lo[q], a1 = lo[q] + cnt[q];
+            while (a0 < a1) {
+                size_t mid = a0 + (a1 - a0) / 2;
+                if (s->postings[mid].entry < c[i].entry)
+                    a0 = mid + 1;
+                else
+                    a1 = mid;
+            }
+            if (a0 < lo[q] + cnt[q] && s->postings[a0].entry == c[i].entry) {
+                c[i].parts++;
+                c[i].keys += s->postings[a0].key == qk[q] ? 1 : 0;
+                if (c[i].parts > best)
+                    best = c[i].parts;
+            }
+        }
+    }
     /* Keep the candidates that share the most parts (one fewer when the query is long). */
     uint32_t need = best > 2 ? best - 1 : best;
-    struct hv_search_hit *hits = hv_arena_alloc_array(a, MAX_CANDIDATES, sizeof(*hits));
+    /* Pre-rank by shared skeletons, then shared variant keys; score only the best. */
+    size_t kept = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (c[i].parts >= need)
+            c[kept++] = c[i];
+    }
+    qsort(c, kept, sizeof(*c), cmp_cand_rank);
+    if (kept > MAX_SCORED)
+        kept = MAX_SCORED;
+    struct hv_search_hit *hits = hv_arena_alloc_array(a, MAX_SCORED, sizeof(*hits));
     if (hits == NULL)
         return HV_ERR_LIMIT;
     size_t n_h = 0;
-    for (size_t i = 0; i < m && n_h < MAX_CANDIDATES; i++) {
-        if (c[i].parts < need)
-            continue;
+    for (size_t i = 0; i < kept; i++) {
         const struct entry *e = &s->entries[c[i].entry];
         const char *t = s->text + e->text_off;
         if (hv_names_parse(s->names, hv_str_c(t), &res->b) != HV_OK)

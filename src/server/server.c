@@ -246,7 +246,7 @@ static void worker_give(struct hv_server *srv, struct hv_worker *w)
 {
     if (hv_store_in_tx(w->ctx.store))
         hv_store_rollback(w->ctx.store);
-    hv__store_release_reads(w->ctx.store);
+    hv_store_release_reads(w->ctx.store);
     hv_arena_reset(&w->arena);
     pthread_mutex_lock(&srv->pool_mu);
     w->busy = false;
@@ -445,7 +445,7 @@ void hv_server_handle(struct hv_server *srv, const struct hv_http_req *req,
         hv__server_error(resp, "invalid", "malformed query string");
         goto out;
     }
-    hv__store_release_reads(w->ctx.store);
+    hv_store_release_reads(w->ctx.store);
     r.token = find_token(req, &r.via_cookie);
     if (route->action != HV_ACT_PUBLIC) {
         if (r.token.len == 0) {

@@ -53,11 +53,6 @@ struct hv_server {
     struct hv_buf openapi;
 };
 
-/* Ends every read a library call left open on st (a single-row SELECT that was not reset
- * keeps its snapshot alive on a long-lived connection, so later requests would not see other
- * connections' writes and could not start a write). Called after every request and batch. */
-void hv__store_release_reads(struct hv_store *st);
-
 /* The state of one request inside a handler. */
 struct hv_rq {
     struct hv_server *srv;

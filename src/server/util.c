@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "haven/store.h"
-#include "store/store_int.h" /* test seam: the statement cache, to reset it (see below) */
 
 static int hexval(char c)
 {
@@ -190,16 +189,4 @@ enum hv_err hv__check(struct hv_rq *r, const struct hv_access_scope *scope, enum
     snprintf(detail, sizeof(detail), "%s refused", hv_action_name(r->action));
     enum hv_err aerr = hv__audit_read(r, "access.deny", entity, id, detail);
     return aerr != HV_OK ? aerr : err;
-}
-
-void hv__store_release_reads(struct hv_store *st)
-{
-    /* The store resets its cached statements on rollback but not on commit or after a
-     * single-row read; a long-lived server connection must not keep an old snapshot. */
-    if (st == NULL || st->in_tx)
-        return;
-    for (size_t i = 0; i < HV_STORE_STMT_CACHE; i++) {
-        if (st->cache[i] != NULL)
-            st->ops->reset(st->cache[i]->impl);
-    }
 }

@@ -164,6 +164,8 @@ check(seen[("ui_registrar", "pipeline.advance")] == 1, "the pipeline step is aud
 check(seen[("ui_vetting", "screening.decide")] == 1, "the hit decision is audited (screening.decide)")
 check(seen[("ui_sites", "stay.checkin")] == 1, "the check-in is audited (stay.checkin)")
 check(seen[("ui_registrar", "auth.fail")] == 1, "the wrong password is audited (auth.fail)")
+check(sum(n for (actor, a), n in seen.items() if actor == "ui_planner" and a.startswith("crossing")) == 1,
+      "the crossing status change is audited")
 check(seen[("ui_sites", "access.deny")] >= 1,
       "the site manager's refused request for another site's case is audited (access.deny)")
 print(f"audit: {ok} passed, {fail} failed")

@@ -228,7 +228,16 @@ async function main() {
     await shot(page, '12-crossings');
     await tiles.first().locator('a').click();
     await page.waitForSelector('#history tbody tr');
-    check(await page.locator('#history tbody tr').count() >= 1, 'a crossing shows its status history');
+    const historyBefore = await page.locator('#history tbody tr').count();
+    check(historyBefore >= 1, `a crossing shows its status history (${historyBefore} changes)`);
+    // A planner records a change with its source; the history grows.
+    await page.selectOption('#crossing-status select', 'restricted');
+    await page.fill('#crossing-status input[name=note]', 'browser test: trucks only');
+    await page.fill('#crossing-status input[name=source]', 'browser test');
+    await page.click('#crossing-status button[type=submit]');
+    await page.waitForFunction((n) => document.querySelectorAll('#history tbody tr').length > n,
+        historyBefore);
+    check(true, 'a recorded status change appears in the history');
     await shot(page, '13-crossing-history');
 
     // 9. Placement and forecasts: propose a placement and accept it, run a small forecast and

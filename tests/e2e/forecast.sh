@@ -69,6 +69,13 @@ if command -v xmllint >/dev/null; then
   xmllint --noout charts/*.svg && ok || bad "an SVG is not well-formed XML"
 fi
 
+# Over five years every replication sees the last family leave: a dated clearance distribution.
+expect_rc 0 "$HAVEN" --db d.db forecast run --scenario "$SCN/2021.scn" --reps 10 --weeks 260 \
+  --every 52
+all=$(printf '%s\n' "$out" | awk '$1 == "ALL" && $2 ~ /^20[0-9][0-9]-/ {print $2, $3, $4, $10}')
+case "$all" in 202[3-6]-*" "202[3-6]-*" "202[3-6]-*" "100%) ok ;;
+  *) bad "ALL clearance P10/P50/P90 over 260 weeks: '$all'" ;; esac
+
 # --- the same seed, any thread count ---------------------------------------------------------
 "$HAVEN" --db d.db --json forecast run --scenario "$SCN/2021.scn" --reps 8 --weeks 30 --seed 3 \
   --threads 1 > t1.json

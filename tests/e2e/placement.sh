@@ -59,6 +59,8 @@ expect_rc 0 "$HAVEN" --db d.db place propose --on 2021-08-26 --time 5 --instance
 expect_contains "$out" "plan 2 for 2021-08-26"
 expect_rc 0 "$CHECK" i2.txt p2.txt
 grep -q "crossing $BRIDGE closed" i2.txt && ok || bad "bridge not closed in the instance"
+# families with a planned movement hold their beds and are not offered again
+expect_eq "$(grep -c '^family ' i2.txt)" "$(( $(grep -c '^family ' i1.txt) - MOVED ))"
 grep -q "^assign" p2.txt && ok || bad "plan 2 places nobody"
 grep -q "$BRIDGE@" p2.txt && bad "a family routed over the closed bridge" || ok
 expect_rc 0 "$HAVEN" --db d.db --json place accept 2
@@ -94,6 +96,25 @@ expect_contains "$out" "F1 -> S1 by R1"
 expect_contains "$out" "BIG -> (none) by -: cannot place: family larger than any reachable site takes (14 people, largest site takes 10)"
 expect_contains "$out" "NOWAY -> (none) by -: cannot place: no open route"
 expect_contains "$out" "LOST -> (none) by -: cannot place: no open route"
+# the checker passes the engine's plan and catches every kind of broken plan
+expect_rc 0 "$HAVEN" place solve good.txt --plan-out good.plan
+expect_rc 0 "$CHECK" good.txt good.plan
+expect_contains "$out" "check: ok families=4 placed=1"
+grep -v '^unplaced BIG' good.plan > missing.plan
+expect_rc 2 "$CHECK" good.txt missing.plan
+expect_contains "$err" "family BIG is missing from the plan"
+{ cat good.plan; echo "assign F1 S1 R1"; } > twice.plan
+expect_rc 2 "$CHECK" good.txt twice.plan
+expect_contains "$err" "appears more than once"
+sed 's/^unplaced NOWAY.*/assign NOWAY S1 R2/' good.plan > closed.plan
+expect_rc 2 "$CHECK" good.txt closed.plan
+expect_contains "$err" "routed over closed crossing X2"
+sed 's/^unplaced BIG.*/assign BIG S1 R1/' good.plan > full.plan
+expect_rc 2 "$CHECK" good.txt full.plan
+expect_contains "$err" "site S1: people 18 used of 10"
+sed 's/^objective .*/objective 1/' good.plan > claim.plan
+expect_rc 2 "$CHECK" good.txt claim.plan
+expect_contains "$err" "plan claims objective 1.0000"
 sed 's/^route R1 origin=A site=S1/route R1 origin=A site=S9/' good.txt > unknown.txt
 expect_rc 2 "$HAVEN" place solve unknown.txt
 expect_contains "$err" "unknown.txt:6: site: unknown site"

@@ -440,6 +440,29 @@ static void test_refinements(void)
           score_w("Akhunzada Zarbakht", "Akhund Zarbakht", &d));
 }
 
+/* The memo gives the same match as the plain comparison, on a run of names against one. */
+static void test_memo(void)
+{
+    static struct hv_names_memo memo;
+    static struct hv_name q, c;
+    const char *others[] = { "Nasrin Zarbakht", "Zarbakht Nasrin Wardoon", "Qari Nasrin",
+                             "Nasrin Zarbakht", "Noorullah Zarbakht",      "Zarbakhtzada" };
+    struct hv_names_weights w;
+    hv_names_weights_default(&w);
+    w.title_match = 0.5;
+    w.compound_whole = true;
+    CHECK(hv_names_parse(nm, hv_str_c("Qari Nasrin Zarbakht"), &q) == HV_OK);
+    hv_names_memo_reset(&memo);
+    for (size_t k = 0; k < HV_ARRAY_LEN(others); k++) {
+        struct hv_names_match m1, m2;
+        CHECK(hv_names_parse(nm, hv_str_c(others[k]), &c) == HV_OK);
+        hv_names_compare_parsed(nm, &q, &c, &w, &m1);
+        hv_names_compare_parsed_memo(nm, &q, &c, &w, &memo, &m2);
+        CHECK(m1.score == m2.score);
+        CHECK_EQ_INT(m1.n_pairs, m2.n_pairs);
+    }
+}
+
 static void test_explain_json(void)
 {
     CHECK(score("Haji Abdulrahman", "Abdul Rahman Khan") > 0.9);
@@ -519,6 +542,7 @@ int main(void)
     RUN(test_compare_negative);
     RUN(test_weights);
     RUN(test_refinements);
+    RUN(test_memo);
     RUN(test_explain_json);
     RUN(test_loader_errors);
     hv_names_destroy(nm);

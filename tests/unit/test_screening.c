@@ -510,6 +510,19 @@ static void test_partial_names(void)
         CHECK_OK(hv_names_compare(names, q.name, hv_str_c(c[i].name_text), NULL, r));
         CHECK(fabs(c[i].name_score - r->match.score) < 1e-9);
     }
+    /* An initial meets a part starting with its letter (the names engine's refinement that
+     * screening turns on), and a wrong initial scores lower. */
+    CHECK(
+        hv_screen_query_init(&q, HV_STR("Q. Vutrol"), HV_STR_NULL, HV_STR_NULL, HV_STR_NULL, &why));
+    CHECK_OK(hv_screen_query_run(ix, s, &q, 0.0, c, 8, &n));
+    CHECK(n >= 1);
+    double right = n >= 1 && strcmp(c[0].entry->ref, "P-1") == 0 ? c[0].score : 0;
+    CHECK(right > 0.5);
+    CHECK(
+        hv_screen_query_init(&q, HV_STR("K. Vutrol"), HV_STR_NULL, HV_STR_NULL, HV_STR_NULL, &why));
+    CHECK_OK(hv_screen_query_run(ix, s, &q, 0.0, c, 8, &n));
+    CHECK(n >= 1);
+    CHECK(n >= 1 && strcmp(c[0].entry->ref, "P-1") == 0 && c[0].score < right);
     free(r);
     hv_screen_scratch_destroy(s);
     hv_screen_index_destroy(ix);

@@ -66,6 +66,13 @@ export function show(v) {
     if (typeof v === 'number' && !Number.isInteger(v)) {
         return v.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
     }
+    if (typeof v === 'string') {
+        // UTC timestamps from the API: the day alone at midnight, else day and minute.
+        const m = v.match(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\dZ$/);
+        if (m) {
+            return m[2] === '00:00' ? m[1] : `${m[1]} ${m[2]} UTC`;
+        }
+    }
     return String(v);
 }
 

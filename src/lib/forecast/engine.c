@@ -19,6 +19,7 @@ enum {
     EV_CAP,     /* a capacity window opens or closes */
     EV_WEEK,    /* weekly slots are renewed */
     EV_REG,     /* a new registration */
+    EV_LUMP,    /* a case reaches a step that needs an event, after steps run through at once */
 };
 
 #define EV_SHIFT 28
@@ -74,6 +75,7 @@ struct fc_engine {
     uint32_t *day_head, free_chunk;
     int64_t cur_day, n_days;
     uint32_t seq;
+    bool *windowed;       /* [n_steps] a capacity window names the step */
     uint32_t *pool_order; /* initial evacuation order (model-level, computed once) */
     size_t n_pool_order;
     uint32_t phead, ptail;
@@ -444,8 +446,81 @@ static void travel(struct fc_engine *e, uint32_t ci, double t)
     e->out->travelled++;
 }
 
+static void gov_exit(struct fc_engine *e, struct rcase *c, double t);
+
+static size_t branch(struct fc_engine *e, const struct fc_step *st)
+{
+    size_t next = st->next[0];
+    if (st->n_next > 1) {
+        double u = unit(e);
+        for (uint32_t k = 0; k < st->n_next; k++) {
+            if (u < st->next_cum[k] || k + 1 == st->n_next) {
+                next = st->next[k];
+                break;
+            }
+        }
+    }
+    return next;
+}
+
+/* A step needs no events of its own for this case when nothing can make the case wait there or
+ * happen while it is there: no capacity limit, no window, not terminal, and not the step at
+ * which the case (still in Afghanistan) joins the evacuation queue. */
+static bool transparent(const struct fc_engine *e, const struct rcase *c, size_t si)
+{
+    const struct fc_step *st = &e->m->steps[si];
+    if (st->terminal || st->servers > 0 || st->per_week > 0 || e->windowed[si])
+        return false;
+    return !(e->m->evac_min_step >= 0 && c->site == -1 && !(c->flags & F_POOLED) &&
+             (int)si >= e->m->evac_min_step);
+}
+
+/* Runs a case through consecutive transparent steps at once (durations, branches, statutory
+ * clock and step statistics per visit, the same draws as one event per step would make) and
+ * schedules one event for the step that needs one. The model is unchanged; only events that
+ * could not change anything are skipped. */
+static void lump(struct fc_engine *e, uint32_t ci, size_t si, double t)
+{
+    struct rcase *c = &e->cases[ci];
+    const struct hv_forecast_model *m = e->m;
+    double h = m->horizon, w = m->warmup;
+    for (;;) {
+        const struct fc_step *st = &m->steps[si];
+        struct fc_step_acc *acc = &e->out->steps[si];
+        double x = t + draw(e, &st->dur);
+        c->step = (int16_t)si;
+        c->t_enter = t;
+        double lo = t > w ? t : w, hi = x < h ? x : h;
+        if (hi > lo)
+            acc->area += hi - lo;
+        if (t >= w) {
+            acc->entered++;
+            acc->started++;
+        }
+        if (x >= h)
+            return; /* still here at the horizon: the books close the visit */
+        if (t >= w) {
+            acc->done++;
+            acc->sojourn_sum += x - t;
+        }
+        gov_exit(e, c, x);
+        si = branch(e, st);
+        t = x;
+        if (!transparent(e, c, si)) {
+            c->step = (int16_t)si;
+            c->t_enter = t;
+            push(e, t, EV_LUMP, ci);
+            return;
+        }
+    }
+}
+
 static void enter_step(struct fc_engine *e, uint32_t ci, size_t si, double t)
 {
+    if (transparent(e, &e->cases[ci], si)) {
+        lump(e, ci, si, t);
+        return;
+    }
     struct rcase *c = &e->cases[ci];
     struct rstep *s = &e->steps[si];
     const struct fc_step *st = &e->m->steps[si];
@@ -508,17 +583,7 @@ static void done(struct fc_engine *e, uint32_t ci, double t)
     }
     gov_exit(e, c, t);
     drain(e, si, t);
-    size_t next = st->next[0];
-    if (st->n_next > 1) {
-        double u = unit(e);
-        for (uint32_t k = 0; k < st->n_next; k++) {
-            if (u < st->next_cum[k] || k + 1 == st->n_next) {
-                next = st->next[k];
-                break;
-            }
-        }
-    }
-    enter_step(e, ci, next, t);
+    enter_step(e, ci, branch(e, st), t);
 }
 
 /* --- flows, capacity, registrations ------------------------------------------------------- */
@@ -662,6 +727,9 @@ struct fc_engine *hv__forecast_engine_create(const struct hv_forecast_model *m)
     e->over_new = hv_xcalloc((size_t)m->weeks, sizeof(*e->over_new));
     e->over_leave = hv_xcalloc((size_t)m->weeks, sizeof(*e->over_leave));
     e->pool_order = hv_xcalloc(m->n_cases + 1, sizeof(*e->pool_order));
+    e->windowed = hv_xcalloc(m->n_steps + 1, sizeof(*e->windowed));
+    for (size_t w = 0; w < m->n_windows; w++)
+        e->windowed[m->windows[w].step] = true;
     if (m->evac_min_step >= 0) {
         for (size_t i = 0; i < m->n_cases; i++) {
             const struct fc_case0 *c = &m->cases[i];
@@ -701,6 +769,7 @@ void hv__forecast_engine_destroy(struct fc_engine *e)
     free(e->over_new);
     free(e->over_leave);
     free(e->pool_order);
+    free(e->windowed);
     free(e);
 }
 
@@ -855,6 +924,9 @@ void hv__forecast_engine_run(struct fc_engine *e, uint64_t seed, uint64_t rep,
             break;
         case EV_REG:
             new_case(e, t);
+            break;
+        case EV_LUMP:
+            enter_step(e, idx, (size_t)e->cases[idx].step, t);
             break;
         default:
             break;

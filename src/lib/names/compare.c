@@ -383,9 +383,53 @@ static bool lone_affix(const struct hv_names *nm, const struct hv_name *n, size_
     return false;
 }
 
+void hv_names_memo_reset(struct hv_names_memo *memo)
+{
+    memset(memo->tag, 0, sizeof(memo->tag));
+}
+
+/* What decides part j's score against a fixed part: its strings (key, skeleton, Latin form) and
+ * flags. */
+static uint64_t part_sig(const struct hv_name *n, size_t j)
+{
+    const struct hv_name_part *p = &n->parts[j];
+    struct hv_str l = hv_name_part_latin(n, j);
+    uint64_t h = p->key_hash * 0x9E3779B97F4A7C15ull ^ p->skel_hash ^ ((uint64_t)p->flags << 48);
+    for (size_t k = 0; k < l.len; k++)
+        h = (h ^ (unsigned char)l.ptr[k]) * 1099511628211ull;
+    return h | 1;
+}
+
+static double part_sim_memo(const struct hv_names *nm, const struct hv_names_weights *w,
+                            const struct hv_name *a, size_t i, const struct hv_name *b, size_t j,
+                            enum hv_names_reason *reason, struct hv_names_memo *memo)
+{
+    if (memo == NULL)
+        return part_sim(nm, w, a, i, b, j, reason);
+    uint64_t tag = part_sig(b, j) ^ ((uint64_t)i * 0xC2B2AE3D27D4EB4Full);
+    tag |= 1;
+    size_t slot = (size_t)(tag >> 17) % HV_NAMES_MEMO_SLOTS;
+    if (memo->tag[slot] == tag) {
+        *reason = (enum hv_names_reason)memo->reason[slot];
+        return memo->sim[slot];
+    }
+    double s = part_sim(nm, w, a, i, b, j, reason);
+    memo->tag[slot] = tag;
+    memo->sim[slot] = s;
+    memo->reason[slot] = (uint8_t)*reason;
+    return s;
+}
+
 void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
                              const struct hv_name *b, const struct hv_names_weights *weights,
                              struct hv_names_match *m)
+{
+    hv_names_compare_parsed_memo(nm, a, b, weights, NULL, m);
+}
+
+void hv_names_compare_parsed_memo(const struct hv_names *nm, const struct hv_name *a,
+                                  const struct hv_name *b, const struct hv_names_weights *weights,
+                                  struct hv_names_memo *memo, struct hv_names_match *m)
 {
     struct hv_names_weights defaults;
     if (weights == NULL) {
@@ -416,7 +460,7 @@ void hv_names_compare_parsed(const struct hv_names *nm, const struct hv_name *a,
     enum hv_names_reason why[HV_NAMES_MAX_PARTS][HV_NAMES_MAX_PARTS];
     for (size_t i = 0; i < na; i++) {
         for (size_t j = 0; j < nb; j++)
-            sim[i][j] = part_sim(nm, weights, a, i, b, j, &why[i][j]);
+            sim[i][j] = part_sim_memo(nm, weights, a, i, b, j, &why[i][j], memo);
     }
     /* A part that matches a whole part exactly is not broken up for a join. */
     for (size_t i = 0; i < na; i++) {

@@ -17,7 +17,7 @@
 #define EXPAND_ENTRIES 8    /* entries compared on all their names per query form ... */
 #define EXPAND_MIN     0.50 /* ... when one of their names scored at least this */
 #define KEY_SKEL_MAX   2    /* parts of skeletons this short are also looked up by key */
-#define FUZZY_CAP      4000 /* deletion-variant postings longer than this are not walked */
+#define FUZZY_CAP      1000 /* deletion-variant postings longer than this are not walked */
 #define SKEL_MAX       64
 
 /* Partial names (subset_score), tuned in bench/screening: the share of the score the query's
@@ -58,6 +58,7 @@ struct hv_screen_scratch {
     struct hv_name q;
     struct hv_name c;
     struct hv_names_match m;
+    struct hv_names_memo memo; /* part scores of the current query form's parts */
     struct hv_screen_cand cands[MAX_COMPARE * 2]; /* candidates of the current query */
     uint32_t cand_eid[MAX_COMPARE * 2];           /* their index entries */
     uint8_t cand_form[MAX_COMPARE * 2];   /* the query form that matched: 0 as given, else 1 + the
@@ -406,7 +407,7 @@ static void compare_name(const struct hv_screen_index *ix, struct hv_screen_scra
 {
     const struct hv__ix_name *in = &ix->ixnames[id];
     hv__ix_name_get(ix, id, &s->c);
-    hv_names_compare_parsed(ix->names, &s->q, &s->c, &ix->weights, &s->m);
+    hv_names_compare_parsed_memo(ix->names, &s->q, &s->c, &ix->weights, &s->memo, &s->m);
     double sub = subset_score(&s->m);
     if (sub > s->m.score)
         s->m.score = sub;
@@ -451,6 +452,7 @@ static enum hv_err run_form(const struct hv_screen_index *ix, struct hv_screen_s
         s->serial = 1;
     }
     s->n_touched = 0;
+    hv_names_memo_reset(&s->memo);
     double total = gather(s);
     uint32_t top[MAX_COMPARE];
     size_t n_top = top_names(s, total * MIN_PRE_SHARE, top);

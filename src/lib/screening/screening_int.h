@@ -60,10 +60,13 @@ HV_MUST_CHECK enum hv_err hv__wl_parse_nats(struct hv__wl_builder *b, struct hv_
 #define HV__SCREEN_LIST_TF_SCALE 0.0
 #endif
 
-/* The names engine's opt-in refinements used by screening (hv_names_weights): an initial
+/* The names engine's opt-in refinements used by screening (hv_names_weights; all of them are
+ * set in hv_screen_index_create, measured in bench/screening, see SCREENING.md): an initial
  * ("A. Kabir") scores HV__SCREEN_INITIAL against a part starting with its letter and weighs at
  * most HV__SCREEN_INITIAL_WEIGHT (about -log of the share of names starting with one letter);
- * titles align with name parts only through the same key or skeleton. */
+ * the same title on both sides counts with HV__SCREEN_TITLE_MATCH of its weight; titles align
+ * with name parts only through the same key or skeleton; split compounds are kept whole; known
+ * names stay distinct across scripts; Arabic long vowels must fit; fuzzy joins. */
 #define HV__SCREEN_INITIAL        0.75
 #define HV__SCREEN_INITIAL_WEIGHT 2.0
 #ifndef HV__SCREEN_TITLE_MATCH

@@ -65,10 +65,27 @@ enum hv_err hv_store_begin(struct hv_store *st)
     return err;
 }
 
+static void reset_cached(struct hv_store *st)
+{
+    for (size_t i = 0; i < HV_STORE_STMT_CACHE; i++) {
+        if (st->cache[i] != NULL)
+            st->ops->reset(st->cache[i]->impl);
+    }
+}
+
+void hv_store_release_reads(struct hv_store *st)
+{
+    if (st != NULL && !st->in_tx)
+        reset_cached(st);
+}
+
 enum hv_err hv_store_commit(struct hv_store *st)
 {
     if (!st->in_tx)
         return HV_ERR_INTERNAL;
+    /* A read left half-stepped (a single-row lookup) would keep this connection's snapshot
+     * alive after COMMIT, hiding other connections' later writes. */
+    reset_cached(st);
     enum hv_err err = st->ops->exec(st, "COMMIT");
     if (err != HV_OK) {
         hv_store_rollback(st);
@@ -84,10 +101,7 @@ void hv_store_rollback(struct hv_store *st)
         return;
     /* Reset every cached statement first: a pending read would otherwise keep the
      * transaction's snapshot alive. */
-    for (size_t i = 0; i < HV_STORE_STMT_CACHE; i++) {
-        if (st->cache[i] != NULL)
-            st->ops->reset(st->cache[i]->impl);
-    }
+    reset_cached(st);
     if (st->ops->exec(st, "ROLLBACK") != HV_OK)
         hv_log(st->log, HV_LOG_ERROR, "store: rollback failed");
     st->in_tx = false;

@@ -50,14 +50,19 @@ export async function renderCrossing(box, { id, user }) {
             select(['open', 'restricted', 'closed'].map((s) => [s, t(`status.${s}`)]), x.status));
         const note = field(t('crossings.note'), h('input', { name: 'note' }));
         const source = field(t('crossings.source'), h('input', { name: 'source', required: true }));
-        const form = h('form', { class: 'actions', id: 'crossing-status' }, st.wrap, note.wrap,
-            source.wrap, h('button', { type: 'submit' }, t('crossings.submit')));
+        const at = field(t('crossings.when'), h('input', { name: 'at', type: 'date' }),
+            t('crossings.when_hint'));
+        const form = h('form', { class: 'actions', id: 'crossing-status' }, st.wrap, at.wrap,
+            note.wrap, source.wrap, h('button', { type: 'submit' }, t('crossings.submit')));
         form.addEventListener('submit', async (ev) => {
             ev.preventDefault();
             try {
-                await api.post(`/crossings/${api.seg(id)}/status`, {
-                    status: st.input.value, note: note.input.value.trim(),
-                    source: source.input.value.trim() });
+                const body = { status: st.input.value, note: note.input.value.trim(),
+                               source: source.input.value.trim() };
+                if (at.input.value) {
+                    body.at = at.input.value;
+                }
+                await api.post(`/crossings/${api.seg(id)}/status`, body);
                 toast(t('crossings.recorded'));
                 route();
             } catch (e) {
