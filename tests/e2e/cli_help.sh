@@ -8,7 +8,7 @@ expect_rc 0 "$HAVEN" --help
 expect_contains "$out" "usage: haven"
 expect_contains "$out" "exit codes"
 for cmd in init demo import export case person audit key status site crossing move workflow \
-           report dedup lists screen hits names; do
+           report dedup lists screen hits names place forecast serve user; do
   expect_rc 0 "$HAVEN" "$cmd" --help
   expect_contains "$out" "usage: haven $cmd"
 done

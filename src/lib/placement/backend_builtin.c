@@ -610,15 +610,7 @@ enum hv_err hv__place_solve_builtin(const struct hv_place_model *m, const struct
                 alpha = 1e12;
         }
         /* a plan from these prices */
-        /* early stages, while the prices are rough, get a cheap plan; the search proper runs
-         * once they have settled (or half the time is gone) */
-        bool heavy = stage >= 1 || hv__place_now() - e.t0 > 0.5 * limit ||
-                     gap_of(r->objective, r->bound) < 4 * target;
-        if (stage >= 1 && !heavy) {
-            construct(&e, r->row_dual);
-            improve_moves(&e);
-            keep_best(&e, r, &have);
-        } else if (stage >= 1) {
+        if (stage >= 1) {
             construct(&e, r->row_dual);
             /* search budgets grow with the instance, not with the time limit: later stages
              * (better prices) get their turn */
