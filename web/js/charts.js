@@ -56,10 +56,14 @@ export function fanChart(points, title) {
     // Axes with a few ticks.
     svg.appendChild(s('line', { x1: m.l, y1: H - m.b, x2: W - m.r, y2: H - m.b, class: 'axis' }));
     svg.appendChild(s('line', { x1: m.l, y1: m.t, x2: m.l, y2: H - m.b, class: 'axis' }));
+    // Whole numbers, unless the axis is so short that rounding would repeat labels (0, 0, 1, 1).
+    const top = y1 / 1.05;
+    const label = (v) => (top >= 4 ? Math.round(v).toLocaleString()
+                                   : v.toLocaleString(undefined, { maximumFractionDigits: 2 }));
     for (let i = 0; i <= 4; i++) {
-        const v = (y1 / 1.05) * (i / 4);
+        const v = top * (i / 4);
         svg.appendChild(s('text', { x: m.l - 6, y: Y(v) + 4, class: 'tick', 'text-anchor': 'end' },
-            Math.round(v).toLocaleString()));
+            label(v)));
     }
     const step = Math.max(1, Math.ceil((x1 - x0) / 8));
     for (let v = x0; v <= x1; v += step) {

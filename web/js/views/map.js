@@ -78,7 +78,7 @@ export async function renderMap(box) {
             onEachFeature: (f, layer) => layer.bindTooltip(h('span', null, f.properties.name), { sticky: true }),
         });
         // Leaflet needs a view before vector layers are added.
-        map.fitBounds(land.getBounds());
+        map.fitBounds(land.getBounds(), { animate: false });
         land.addTo(map);
         const points = [];
         for (const s of sites.items || []) {
@@ -109,7 +109,7 @@ export async function renderMap(box) {
             points.push([x.lat, x.lon]);
         }
         if (points.length) {
-            map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 6 });
+            map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 6, animate: false });
         }
     });
 }
