@@ -334,49 +334,63 @@ enum hv_err hv__h_cases(struct hv_rq *r)
 
 /* --- the case page ------------------------------------------------------------------------- */
 
+/* A record's fields under their API names ({api key, registry field}), in output order. */
+struct api_field {
+    const char *key, *field;
+};
+
+static void write_fields(struct hv_jw *w, const struct hv_record *rec, const struct api_field *f,
+                         size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        kv(w, f[i].key, val(rec, f[i].field));
+}
+
+static const struct api_field person_ids[] = { { "id", "ref" }, { "relation", "relation" } };
+static const struct api_field person_identity[] = {
+    { "given", "given_name" },    { "family", "family_name" },
+    { "father", "father_name" },  { "grandfather", "grandfather_name" },
+    { "native", "native_name" },  { "sex", "sex" },
+    { "birth", "birth_date" },    { "nationality", "nationality" },
+    { "languages", "languages" }, { "needs", "needs" },
+};
+static const struct api_field document_fields[] = {
+    { "id", "ref" },
+    { "person_id", "person_ref" },
+    { "kind", "kind" },
+    { "number", "number" },
+    { "issuer", "issuer" },
+    { "issued_on", "issued_on" },
+    { "expires_on", "expires_on" },
+};
+static const struct api_field employment_fields[] = {
+    { "id", "ref" },
+    { "person_id", "person_ref" },
+    { "employer", "employer" },
+    { "hire_type", "hire_type" },
+    { "contractor", "contractor" },
+    { "role", "role" },
+    { "start_date", "start_date" },
+    { "end_date", "end_date" },
+    { "supervisor", "supervisor" },
+    { "verification", "verification" },
+    { "evidence", "evidence" },
+};
+
 static void write_person(struct hv_jw *w, const struct hv_record *p, bool identity)
 {
     hv_jw_object_begin(w);
-    kv(w, "id", val(p, "ref"));
-    kv(w, "relation", val(p, "relation"));
-    if (identity) {
-        kv(w, "given", val(p, "given_name"));
-        kv(w, "family", val(p, "family_name"));
-        kv(w, "father", val(p, "father_name"));
-        kv(w, "grandfather", val(p, "grandfather_name"));
-        kv(w, "native", val(p, "native_name"));
-        kv(w, "sex", val(p, "sex"));
-        kv(w, "birth", val(p, "birth_date"));
-        kv(w, "nationality", val(p, "nationality"));
-        kv(w, "languages", val(p, "languages"));
-        kv(w, "needs", val(p, "needs"));
-    }
+    write_fields(w, p, person_ids, HV_ARRAY_LEN(person_ids));
+    if (identity)
+        write_fields(w, p, person_identity, HV_ARRAY_LEN(person_identity));
     hv_jw_object_end(w);
 }
 
-static void write_document(struct hv_jw *w, const struct hv_record *d)
+static void write_record(struct hv_jw *w, const struct hv_record *rec, const struct api_field *f,
+                         size_t n)
 {
     hv_jw_object_begin(w);
-    kv(w, "id", val(d, "ref"));
-    kv(w, "person_id", val(d, "person_ref"));
-    kv(w, "kind", val(d, "kind"));
-    kv(w, "number", val(d, "number"));
-    kv(w, "issuer", val(d, "issuer"));
-    kv(w, "issued_on", val(d, "issued_on"));
-    kv(w, "expires_on", val(d, "expires_on"));
-    hv_jw_object_end(w);
-}
-
-static void write_employment(struct hv_jw *w, const struct hv_record *e)
-{
-    static const char *const fields[] = { "employer",   "hire_type",    "contractor",
-                                          "role",       "start_date",   "end_date",
-                                          "supervisor", "verification", "evidence" };
-    hv_jw_object_begin(w);
-    kv(w, "id", val(e, "ref"));
-    kv(w, "person_id", val(e, "person_ref"));
-    for (size_t i = 0; i < HV_ARRAY_LEN(fields); i++)
-        kv(w, fields[i], val(e, fields[i]));
+    write_fields(w, rec, f, n);
     hv_jw_object_end(w);
 }
 
@@ -627,12 +641,12 @@ enum hv_err hv__h_case(struct hv_rq *r)
     hv_jw_key(w, "documents");
     hv_jw_array_begin(w);
     for (size_t i = 0; documents && i < v.n_documents; i++)
-        write_document(w, &v.documents[i]);
+        write_record(w, &v.documents[i], document_fields, HV_ARRAY_LEN(document_fields));
     hv_jw_array_end(w);
     hv_jw_key(w, "employment");
     hv_jw_array_begin(w);
     for (size_t i = 0; employment && i < v.n_employment; i++)
-        write_employment(w, &v.employment[i]);
+        write_record(w, &v.employment[i], employment_fields, HV_ARRAY_LEN(employment_fields));
     hv_jw_array_end(w);
     err = write_next_steps(r, &v.kase);
     if (err == HV_OK)
@@ -825,7 +839,7 @@ enum hv_err hv__h_person(struct hv_rq *r)
     hv_jw_array_begin(w);
     for (size_t i = 0; documents && i < v.n_documents; i++) {
         if (hv_str_eq(val(&v.documents[i], "person_ref"), r->id))
-            write_document(w, &v.documents[i]);
+            write_record(w, &v.documents[i], document_fields, HV_ARRAY_LEN(document_fields));
     }
     hv_jw_array_end(w);
     hv_jw_object_end(w);
